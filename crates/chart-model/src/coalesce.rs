@@ -1,0 +1,1 @@
+//! TODO(coalesce): arrives with the chart-model issue.

@@ -1,0 +1,1 @@
+//! TODO(dependencies): arrives with the chart-model issue.

@@ -1,0 +1,1 @@
+//! TODO(json): arrives with the chart-model issue.

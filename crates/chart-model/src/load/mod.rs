@@ -1,0 +1,1 @@
+//! TODO(load): arrives with the chart-model issue.

@@ -1,0 +1,1 @@
+//! TODO(package): arrives with the chart-model issue.

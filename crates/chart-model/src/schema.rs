@@ -1,0 +1,1 @@
+//! TODO(schema): arrives with the chart-model issue.

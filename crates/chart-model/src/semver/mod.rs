@@ -1,0 +1,1 @@
+//! TODO(semver): arrives with the chart-model issue.

@@ -1,0 +1,1 @@
+//! TODO(strvals): arrives with the chart-model issue.

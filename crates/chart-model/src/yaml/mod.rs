@@ -1,0 +1,1 @@
+//! TODO(yaml): arrives with the chart-model issue.

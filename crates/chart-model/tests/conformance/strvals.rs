@@ -1,0 +1,1 @@
+//! TODO(strvals): conformance suite arrives with the chart-model issue.

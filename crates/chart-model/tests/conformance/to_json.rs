@@ -1,0 +1,1 @@
+//! TODO(to_json): conformance suite arrives with the chart-model issue.

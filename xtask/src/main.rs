@@ -1,0 +1,75 @@
+//! Project automation: `cargo xtask ci`, `cargo xtask oracle [--update [FILTER]]`, `cargo xtask tidy`.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod ci;
+mod deps;
+mod oracle;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci::run(&root),
+        Some("oracle") => oracle::run(&root, &args[1..]),
+        Some("tidy") => tidy::run(&root),
+        Some("deps") => deps::run(&root),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 ci                        every check CI makes (fmt, clippy, tests, dependency rules, tidy)\n  \
+                 oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
+                 tidy                      project conventions (a //! line atop every file)\n  \
+                 deps                      the dependency rules of docs/architecture.md"
+            );
+            bail!("unknown or missing command")
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's folder).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in `dir`, echoing it, and fails when it fails.
+fn run_cmd(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("starting {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs a command and returns its standard output.
+fn output_of(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .with_context(|| format!("starting {program}"))?;
+    if !out.status.success() {
+        bail!(
+            "`{program} {}` failed with {}: {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
