@@ -39,6 +39,8 @@ type batch struct {
 
 type handler func(base string, raw json.RawMessage) map[string]interface{}
 
+// commands maps a command name to its handler. Each command may live in its
+// own file and register itself from an init function; the core ones are here.
 var commands = map[string]handler{
 	"yaml-read": yamlRead,
 	"eval":      eval,
