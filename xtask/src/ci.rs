@@ -13,24 +13,8 @@ pub fn run(root: &Path) -> Result<()> {
     run_cmd(root, "cargo", &["fmt", "--all", "--check"])?;
     crate::tidy::run(root)?;
     crate::deps::run(root)?;
-    run_cmd(
-        root,
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    run_cmd(
-        root,
-        "cargo",
-        &["test", "--workspace", "--locked", "--no-fail-fast"],
-    )?;
+    run_cmd(root, "cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    run_cmd(root, "cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }

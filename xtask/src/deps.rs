@@ -8,16 +8,7 @@ use anyhow::{Result, bail};
 use crate::output_of;
 
 /// Crates that must never reach the pure layers: no IO runtimes, no clients, no servers.
-const IO_CRATES: &[&str] = &[
-    "kube",
-    "kube-client",
-    "tokio",
-    "reqwest",
-    "hyper",
-    "tonic",
-    "axum",
-    "prost",
-];
+const IO_CRATES: &[&str] = &["kube", "kube-client", "tokio", "reqwest", "hyper", "tonic", "axum", "prost"];
 
 /// Crates that only api-server (and the server binary) may use.
 const SERVER_CRATES: &[&str] = &["tonic", "prost", "axum"];
@@ -47,26 +38,8 @@ fn forbidden_in(root: &Path, package: &str, forbidden: &[&str]) -> Result<Vec<St
     let tree = output_of(
         root,
         "cargo",
-        &[
-            "tree",
-            "--locked",
-            "-p",
-            package,
-            "-e",
-            "normal,build",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ],
+        &["tree", "--locked", "-p", package, "-e", "normal,build", "--prefix", "none", "--format", "{p}"],
     )?;
-    let names: BTreeSet<&str> = tree
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    Ok(forbidden
-        .iter()
-        .filter(|f| names.contains(*f))
-        .map(|f| (*f).to_owned())
-        .collect())
+    let names: BTreeSet<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    Ok(forbidden.iter().filter(|f| names.contains(*f)).map(|f| (*f).to_owned()).collect())
 }

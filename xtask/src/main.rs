@@ -36,20 +36,14 @@ fn main() -> Result<()> {
 
 /// The workspace root (the parent of this crate's folder).
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Runs a command in `dir`, echoing it, and fails when it fails.
 fn run_cmd(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .with_context(|| format!("starting {program}"))?;
+    let status =
+        Command::new(program).args(args).current_dir(dir).status().with_context(|| format!("starting {program}"))?;
     if !status.success() {
         bail!("`{program} {}` failed with {status}", args.join(" "));
     }
@@ -58,18 +52,10 @@ fn run_cmd(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
 
 /// Runs a command and returns its standard output.
 fn output_of(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .with_context(|| format!("starting {program}"))?;
+    let out =
+        Command::new(program).args(args).current_dir(dir).output().with_context(|| format!("starting {program}"))?;
     if !out.status.success() {
-        bail!(
-            "`{program} {}` failed with {}: {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("`{program} {}` failed with {}: {}", args.join(" "), out.status, String::from_utf8_lossy(&out.stderr));
     }
     Ok(String::from_utf8(out.stdout)?)
 }

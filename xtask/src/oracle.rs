@@ -35,11 +35,7 @@ fn update(root: &Path, binary: &Path, filter: &str) -> Result<()> {
     suites.sort();
     let mut done = 0;
     for cases in suites {
-        let rel = cases
-            .strip_prefix(root)
-            .unwrap_or(&cases)
-            .display()
-            .to_string();
+        let rel = cases.strip_prefix(root).unwrap_or(&cases).display().to_string();
         if !rel.contains(filter) {
             continue;
         }

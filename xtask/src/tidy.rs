@@ -14,19 +14,11 @@ pub fn run(root: &Path) -> Result<()> {
     for file in &files {
         let text = std::fs::read_to_string(file)?;
         if !text.starts_with("//!") {
-            bad.push(
-                file.strip_prefix(root)
-                    .unwrap_or(file)
-                    .display()
-                    .to_string(),
-            );
+            bad.push(file.strip_prefix(root).unwrap_or(file).display().to_string());
         }
     }
     if !bad.is_empty() {
-        bail!(
-            "these files do not start with a `//!` line saying what they are for:\n  {}",
-            bad.join("\n  ")
-        );
+        bail!("these files do not start with a `//!` line saying what they are for:\n  {}", bad.join("\n  "));
     }
     eprintln!("xtask tidy: {} files follow the conventions", files.len());
     Ok(())
@@ -38,10 +30,7 @@ fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if path.is_dir() {
             // Build output and generated fuzz corpora are not ours to tidy.
             if !matches!(name, "target" | "corpus" | "artifacts") {

@@ -52,9 +52,7 @@ impl Chart {
     pub fn crd_files(&self) -> impl Iterator<Item = &File> {
         self.files.iter().filter(|f| {
             f.name.starts_with("crds/")
-                && (f.name.ends_with(".yaml")
-                    || f.name.ends_with(".yml")
-                    || f.name.ends_with(".json"))
+                && (f.name.ends_with(".yaml") || f.name.ends_with(".yml") || f.name.ends_with(".json"))
         })
     }
 }

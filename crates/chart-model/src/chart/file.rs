@@ -12,9 +12,6 @@ pub struct File {
 impl File {
     /// A file from its path and bytes.
     pub fn new(name: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
-        File {
-            name: name.into(),
-            data: data.into(),
-        }
+        File { name: name.into(), data: data.into() }
     }
 }

@@ -16,9 +16,7 @@ pub struct Golden {
 
 /// The folder of a suite: `tests/golden/<suite>`.
 pub fn suite_dir(suite: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(suite)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(suite)
 }
 
 /// Loads a suite; panics when the goldens are missing or out of step with the cases.
@@ -26,43 +24,22 @@ pub fn load(suite: &str) -> Vec<Golden> {
     let dir = suite_dir(suite);
     let read = |name: &str| -> Json {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (run `cargo xtask oracle --update`)",
-                path.display()
-            )
-        });
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask oracle --update`)", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let cases = read("cases.json");
     let expected = read("expected.json");
-    let cases = cases["cases"]
-        .as_array()
-        .expect("cases.json has a cases array");
+    let cases = cases["cases"].as_array().expect("cases.json has a cases array");
     let expected = expected.as_array().expect("expected.json is an array");
-    assert_eq!(
-        cases.len(),
-        expected.len(),
-        "{suite}: goldens are stale; run `cargo xtask oracle --update {suite}`"
-    );
+    assert_eq!(cases.len(), expected.len(), "{suite}: goldens are stale; run `cargo xtask oracle --update {suite}`");
     cases
         .iter()
         .zip(expected)
         .map(|(case, expected)| {
-            let name = case["name"]
-                .as_str()
-                .expect("every case has a name")
-                .to_owned();
-            assert_eq!(
-                expected["name"].as_str(),
-                Some(name.as_str()),
-                "{suite}: goldens are stale"
-            );
-            Golden {
-                name,
-                case: case.clone(),
-                expected: expected.clone(),
-            }
+            let name = case["name"].as_str().expect("every case has a name").to_owned();
+            assert_eq!(expected["name"].as_str(), Some(name.as_str()), "{suite}: goldens are stale");
+            Golden { name, case: case.clone(), expected: expected.clone() }
         })
         .collect()
 }
@@ -71,10 +48,8 @@ pub fn load(suite: &str) -> Vec<Golden> {
 pub fn check_all(suite: &str, mut check: impl FnMut(&Golden) -> Result<(), String>) {
     let goldens = load(suite);
     assert!(!goldens.is_empty(), "{suite}: no cases");
-    let failures: Vec<String> = goldens
-        .iter()
-        .filter_map(|g| check(g).err().map(|e| format!("--- {}: {e}", g.name)))
-        .collect();
+    let failures: Vec<String> =
+        goldens.iter().filter_map(|g| check(g).err().map(|e| format!("--- {}: {e}", g.name))).collect();
     assert!(
         failures.is_empty(),
         "{suite}: {} of {} cases differ from Helm:\n{}",

@@ -14,11 +14,7 @@ pub fn decode(json: &Json) -> Value {
             assert_eq!(obj.len(), 1, "typed value must have one tag: {json}");
             let (tag, inner) = obj.iter().next().expect("one entry");
             match (tag.as_str(), inner) {
-                ("map", Json::Object(m)) => Value::Map(
-                    m.iter()
-                        .map(|(k, v)| (k.clone(), decode(v)))
-                        .collect::<Map>(),
-                ),
+                ("map", Json::Object(m)) => Value::Map(m.iter().map(|(k, v)| (k.clone(), decode(v))).collect::<Map>()),
                 ("int", Json::String(s)) => Value::Int(s.parse().expect("int")),
                 ("int64", Json::String(s)) => Value::Int64(s.parse().expect("int64")),
                 ("float64", Json::String(s)) => Value::Float64(parse_go_float(s)),
@@ -41,8 +37,7 @@ pub fn encode(value: &Value) -> Json {
         Value::Float64(f) => serde_json::json!({ "float64": format_go_float(*f) }),
         Value::List(items) => Json::Array(items.iter().map(encode).collect()),
         Value::Map(m) => {
-            let inner: serde_json::Map<String, Json> =
-                m.iter().map(|(k, v)| (k.clone(), encode(v))).collect();
+            let inner: serde_json::Map<String, Json> = m.iter().map(|(k, v)| (k.clone(), encode(v))).collect();
             serde_json::json!({ "map": inner })
         }
     }
@@ -62,11 +57,7 @@ fn format_go_float(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
+        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
     } else {
         format!("{f:?}")
     }
@@ -75,17 +66,10 @@ fn format_go_float(f: f64) -> String {
 /// Values equal as Go would see them (NaN equal to NaN, so goldens can hold it).
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Float64(x), Value::Float64(y)) => {
-            (x.is_nan() && y.is_nan()) || x.to_bits() == y.to_bits()
-        }
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
+        (Value::Float64(x), Value::Float64(y)) => (x.is_nan() && y.is_nan()) || x.to_bits() == y.to_bits(),
+        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
         }
         _ => a == b,
     }
