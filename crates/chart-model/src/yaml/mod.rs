@@ -6,6 +6,8 @@
 //! first, then go-yaml v2's emitter.
 
 mod error;
+mod read;
+mod write;
 
 pub use error::YamlError;
 
@@ -14,20 +16,17 @@ use crate::value::{Map, Value};
 /// Parses one YAML document as `sigs.k8s.io/yaml.Unmarshal` into an
 /// `interface{}` does (an empty document is `nil`).
 pub fn from_slice(data: &[u8]) -> Result<Value, YamlError> {
-    let _ = data;
-    Err(YamlError::new("yaml reading is not built yet"))
+    read::from_slice(data)
 }
 
 /// Reads a values file as Helm's `chartutil.ReadValues`: the top level must
 /// be a map, and an empty file is an empty map.
 pub fn read_values(data: &[u8]) -> Result<Map, YamlError> {
-    let _ = data;
-    Err(YamlError::new("yaml reading is not built yet"))
+    read::read_values(data)
 }
 
 /// Writes a value as `sigs.k8s.io/yaml.Marshal` does (with its trailing
 /// newline); Helm's `toYaml` is this with the final newline trimmed.
 pub fn to_string(value: &Value) -> Result<String, YamlError> {
-    let _ = value;
-    Err(YamlError::new("yaml writing is not built yet"))
+    write::to_string(value)
 }
