@@ -1,1 +1,15 @@
-//! TODO(semver): arrives with the chart-model issue.
+//! SemVer versions and constraints as Helm uses them (Masterminds/semver v3).
+//!
+//! Helm validates chart versions with [`Version::parse`] (Masterminds'
+//! lax `NewVersion`), checks `kubeVersion` and dependency versions with
+//! [`Constraints`], and orders repository entries with [`Version`]'s `Ord`.
+
+mod constraints;
+mod error;
+mod quote;
+mod version;
+
+pub use constraints::Constraints;
+pub use error::SemverError;
+pub(crate) use quote::{go_quote, is_go_print};
+pub use version::Version;
