@@ -1,1 +1,0 @@
-//! TODO(strvals): arrives with the chart-model issue.
