@@ -4,6 +4,7 @@
 // Usage:
 //
 //	oracle batch DIR < cases.json > expected.json
+//	oracle bench-load CHART.tgz ITERATIONS
 //
 // cases.json is {"command": NAME, "cases": [CASE, ...]}; the output is a JSON
 // array with one result per case, in order, each carrying the case's name.
@@ -52,8 +53,12 @@ var commands = map[string]handler{
 }
 
 func main() {
+	if len(os.Args) == 4 && os.Args[1] == "bench-load" {
+		benchLoad(os.Args[2], os.Args[3])
+		return
+	}
 	if len(os.Args) != 3 || os.Args[1] != "batch" {
-		fmt.Fprintln(os.Stderr, "usage: oracle batch DIR < cases.json")
+		fmt.Fprintln(os.Stderr, "usage: oracle batch DIR < cases.json | oracle bench-load CHART.tgz ITERATIONS")
 		os.Exit(2)
 	}
 	base := os.Args[2]
