@@ -8,7 +8,7 @@
 
 mod json_scan;
 mod parser;
-mod quote;
+pub(crate) mod quote;
 
 use std::error::Error as StdError;
 

@@ -1,1 +1,0 @@
-//! TODO(coalesce): arrives with the chart-model issue.
