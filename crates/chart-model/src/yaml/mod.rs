@@ -5,7 +5,10 @@
 //! becomes a `float64` and every key a string. Writing is the reverse: JSON
 //! first, then go-yaml v2's emitter.
 
+mod emit;
 mod error;
+mod key_order;
+mod plain;
 mod read;
 mod write;
 

@@ -1,10 +1,173 @@
 //! Writing Go-typed values as YAML exactly as `sigs.k8s.io/yaml.Marshal` does.
+//!
+//! `Marshal` is a round trip: `json.Marshal` first, then go-yaml v2 reads
+//! that JSON back into generic values and writes them with its encoder. The
+//! round trip is what turns a whole `float64` into an integer (`3.0` is
+//! written `3`) while `1e+06` stays a float, and what makes NaN an error.
+//! Here the round trip is computed directly on the value: the JSON text of
+//! each number decides its YAML type, and the characters go-yaml's reader
+//! refuses in that JSON are reported as it reports them.
 
+use crate::json::float_text::{format_g, format_json};
 use crate::value::Value;
 use crate::yaml::YamlError;
+use crate::yaml::emit::{Event, Style, emit_document};
+use crate::yaml::key_order::sort_keys;
+use crate::yaml::plain::resolves_as_string;
+
+/// go-yaml's scanner refuses JSON nested deeper than this.
+const MAX_DEPTH: usize = 10000;
 
 /// See [`crate::yaml::to_string`].
 pub(crate) fn to_string(value: &Value) -> Result<String, YamlError> {
-    let _ = value;
-    Err(YamlError::new("yaml writing is not built yet"))
+    if let Some(f) = crate::json::first_unsupported_float(value) {
+        return Err(YamlError::new(format!("error marshaling into JSON: {}", crate::json::unsupported_float(f))));
+    }
+    let events = events(value)?;
+    Ok(emit_document(&events))
+}
+
+/// The encoder's events for `value`, after the JSON round trip; map keys in
+/// go-yaml's order. Keeps its own stack, so depth costs no native stack.
+fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
+    enum Frame<'a> {
+        List(std::slice::Iter<'a, Value>),
+        Map(std::vec::IntoIter<(&'a str, &'a Value)>),
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        if let Some(v) = next.take() {
+            match v {
+                Value::List(items) => {
+                    check_depth(stack.len() + 1)?;
+                    out.push(Event::SequenceStart);
+                    stack.push(Frame::List(items.iter()));
+                }
+                Value::Map(map) => {
+                    check_depth(stack.len() + 1)?;
+                    out.push(Event::MappingStart);
+                    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                    sort_keys(&mut keys);
+                    let entries: Vec<(&str, &Value)> =
+                        keys.into_iter().filter_map(|k| map.get(k).map(|v| (k, v))).collect();
+                    stack.push(Frame::Map(entries.into_iter()));
+                }
+                scalar => out.push(scalar_event(scalar)?),
+            }
+        }
+        match stack.last_mut() {
+            None => break,
+            Some(Frame::List(items)) => match items.next() {
+                Some(item) => next = Some(item),
+                None => {
+                    out.push(Event::SequenceEnd);
+                    stack.pop();
+                }
+            },
+            Some(Frame::Map(entries)) => match entries.next() {
+                Some((key, item)) => {
+                    out.push(string_event(key)?);
+                    next = Some(item);
+                }
+                None => {
+                    out.push(Event::MappingEnd);
+                    stack.pop();
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+fn check_depth(depth: usize) -> Result<(), YamlError> {
+    if depth > MAX_DEPTH {
+        return Err(YamlError::new(format!("yaml: exceeded max depth of {MAX_DEPTH}")));
+    }
+    Ok(())
+}
+
+fn scalar_event(value: &Value) -> Result<Event, YamlError> {
+    let plain = |text: String| Ok(Event::Scalar(text, Style::Plain));
+    match value {
+        Value::Null => plain("null".into()),
+        Value::Bool(b) => plain(b.to_string()),
+        Value::Int(n) | Value::Int64(n) => plain(n.to_string()),
+        Value::Float64(f) => plain(number_after_round_trip(*f)),
+        Value::String(s) => string_event(s),
+        // Containers are handled by the caller.
+        Value::List(_) | Value::Map(_) => plain(String::new()),
+    }
+}
+
+/// A finite float as go-yaml writes it after reading its JSON text: that
+/// text is an integer when the float is whole and below 1e21, and go-yaml
+/// keeps it an integer when it fits in int64 or uint64.
+fn number_after_round_trip(f: f64) -> String {
+    let text = format_json(f).unwrap_or_default();
+    if let Ok(n) = text.parse::<i64>() {
+        n.to_string()
+    } else if let Ok(n) = text.parse::<u64>() {
+        n.to_string()
+    } else {
+        format_g(f)
+    }
+}
+
+/// go-yaml's `stringv`: literal block for multi-line text, plain when the
+/// text reads back as the same string, double quotes otherwise; the
+/// emitter may still fall back to another style.
+fn string_event(s: &str) -> Result<Event, YamlError> {
+    check_readable(s)?;
+    let style = if s.contains('\n') {
+        Style::Literal
+    } else if resolves_as_string(s) {
+        Style::Plain
+    } else {
+        Style::DoubleQuoted
+    };
+    Ok(Event::Scalar(s.to_owned(), style))
+}
+
+/// `json.Marshal` writes these characters raw, and go-yaml's reader refuses
+/// them in its input (DEL, the C1 controls but NEL, U+FFFE and U+FFFF).
+fn check_readable(s: &str) -> Result<(), YamlError> {
+    let refused = |c: char| {
+        let c = c as u32;
+        c == 0x7f || ((0x80..=0x9f).contains(&c) && c != 0x85) || c == 0xfffe || c == 0xffff
+    };
+    if s.chars().any(refused) {
+        return Err(YamlError::new("yaml: control characters are not allowed"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Map;
+
+    fn yaml(v: Value) -> String {
+        to_string(&v).unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn writes_as_helm() {
+        let mut inner = Map::new();
+        inner.insert("b".into(), Value::List(vec![Value::Int(1), Value::String("on".into())]));
+        inner.insert("a".into(), Value::Map(Map::new()));
+        let mut m = Map::new();
+        m.insert("x".into(), Value::Map(inner));
+        m.insert("s".into(), Value::String("line1\nline2\n".into()));
+        m.insert("f".into(), Value::Float64(3.0));
+        m.insert("g".into(), Value::Float64(1e6));
+        assert_eq!(
+            yaml(Value::Map(m)),
+            "f: 3\ng: 1000000\ns: |\n  line1\n  line2\nx:\n  a: {}\n  b:\n  - 1\n  - \"on\"\n"
+        );
+        assert_eq!(yaml(Value::Null), "null\n");
+        assert_eq!(yaml(Value::List(vec![])), "[]\n");
+        assert_eq!(yaml(Value::Float64(f64::NAN)), "error: error marshaling into JSON: json: unsupported value: NaN");
+    }
 }
