@@ -64,7 +64,7 @@ fn collect(chart: &Chart, values: &Map, out: &mut String) {
 /// Helm's `ValidateAgainstSingleSchema`: one schema document against values.
 /// The error text ends with a newline, as Helm's does.
 pub fn validate_against_single_schema(values: &Map, schema: &[u8]) -> Result<(), String> {
-    let schema: Json = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+    let schema = parse_schema(schema)?;
     let validator = jsonschema::options().build(&schema).map_err(|e| e.to_string())?;
     let instance = to_json(&Value::Map(values.clone()));
     let mut lines: Vec<String> = Vec::new();
@@ -83,7 +83,8 @@ pub fn validate_against_single_schema(values: &Map, schema: &[u8]) -> Result<(),
             }
             continue;
         }
-        lines.push(format!("- at {at}: {}", describe(error.kind(), error.instance())));
+        let message = describe(error.kind(), error.instance()).unwrap_or_else(|| error.to_string());
+        lines.push(format!("- at {at}: {message}"));
     }
     if lines.is_empty() {
         return Ok(());
@@ -106,9 +107,22 @@ pub fn validate_against_single_schema(values: &Map, schema: &[u8]) -> Result<(),
     Err(out)
 }
 
+/// santhosh-tekuri's `UnmarshalJSON`: one JSON document read with a Go
+/// `json.Decoder`, with nothing after it.
+fn parse_schema(data: &[u8]) -> Result<Json, String> {
+    if data.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        return Err("EOF".to_owned());
+    }
+    let end = crate::strvals::json_scan::first_value_len(data)?;
+    if !data[end..].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        return Err("invalid character after top-level value".to_owned());
+    }
+    serde_json::from_slice(&data[..end]).map_err(|e| e.to_string())
+}
+
 /// The message santhosh-tekuri/jsonschema gives for an error kind.
-fn describe(kind: &ValidationErrorKind, instance: &Json) -> String {
-    match kind {
+fn describe(kind: &ValidationErrorKind, instance: &Json) -> Option<String> {
+    let message = match kind {
         ValidationErrorKind::Type { kind } => {
             let want = match kind {
                 TypeKind::Single(t) => t.to_string(),
@@ -159,15 +173,13 @@ fn describe(kind: &ValidationErrorKind, instance: &Json) -> String {
         ValidationErrorKind::AnyOf { .. } => "'anyOf' failed".to_owned(),
         ValidationErrorKind::OneOfNotValid { .. } => "'oneOf' failed, none matched".to_owned(),
         ValidationErrorKind::Not { .. } => "'not' failed".to_owned(),
-        ValidationErrorKind::UniqueItems => "items are not unique".to_owned(),
-        _ => kind_message(kind, instance),
-    }
-}
-
-/// The Rust crate's own message, for keywords without a translation.
-fn kind_message(kind: &ValidationErrorKind, instance: &Json) -> String {
-    let _ = instance;
-    format!("{kind:?}")
+        ValidationErrorKind::MultipleOf { multiple_of, .. } => {
+            format!("multipleOf: got {}, want {}", number(instance), number(&Json::from(*multiple_of)))
+        }
+        // Keywords without a translation keep the Rust crate's message.
+        _ => return None,
+    };
+    Some(message)
 }
 
 /// santhosh-tekuri's `quote`: Go's `%q`, with `"` unescaped and `'` escaped, in single quotes.
@@ -198,10 +210,26 @@ fn type_of(v: &Json) -> &'static str {
     }
 }
 
+/// A number as Helm's message printer (golang.org/x/text, English) shows
+/// `%v`: thousands grouped with commas.
 fn number(v: &Json) -> String {
-    match v.as_f64() {
-        Some(f) => crate::json::float_text::format_g(f),
-        None => v.to_string(),
+    let Some(f) = v.as_f64() else { return v.to_string() };
+    let text = crate::json::float_text::format_g(f);
+    if text.contains(['e', 'N', 'I']) {
+        return text;
+    }
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
     }
 }
 

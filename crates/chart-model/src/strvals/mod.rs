@@ -6,7 +6,7 @@
 //! values map, as Helm applies its flags in turn to the values read from
 //! `-f` files.
 
-mod json_scan;
+pub(crate) mod json_scan;
 mod parser;
 pub(crate) mod quote;
 
