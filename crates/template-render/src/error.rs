@@ -1,0 +1,29 @@
+//! The errors of template-render.
+
+use std::sync::Arc;
+
+/// A template that does not parse, with Go's message.
+///
+/// It prints as Go's `text/template` does: `template: NAME:LINE: message`
+/// (Helm later rewrites this as `parse error at (NAME:LINE): message`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("template: {name}:{line}: {message}")]
+pub struct ParseError {
+    /// The name of the file being parsed.
+    pub name: Arc<str>,
+    /// The line Go reports: that of the last token read.
+    pub line: usize,
+    /// Go's message, without the location.
+    pub message: String,
+}
+
+/// Everything that can go wrong in template-render.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A template does not parse.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+/// The result type of template-render.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,49 @@
+//! Parsing a template file into its trees, as Go's `text/template` `Parse` does.
+
+mod literal;
+mod node;
+mod parser;
+
+use std::sync::Arc;
+
+pub use literal::NumberValue;
+pub use node::{
+    Action, Branch, Chain, Command, Control, Identifier, List, Node, Number, Operand, Path, Pipe, Pos, StringLit,
+    TemplateCall, Text, Tree, Variable,
+};
+
+use crate::error::ParseError;
+use crate::functions::{FunctionNames, HELM_FUNCTIONS};
+
+/// How to parse: the delimiters and the functions templates may call.
+#[derive(Clone, Copy)]
+pub struct ParseOptions<'a> {
+    /// The left delimiter; empty means `{{`.
+    pub left_delim: &'a str,
+    /// The right delimiter; empty means `}}`.
+    pub right_delim: &'a str,
+    /// The function names the parser accepts.
+    pub functions: &'a dyn FunctionNames,
+}
+
+impl Default for ParseOptions<'_> {
+    fn default() -> Self {
+        ParseOptions { left_delim: "", right_delim: "", functions: HELM_FUNCTIONS }
+    }
+}
+
+impl std::fmt::Debug for ParseOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParseOptions")
+            .field("left_delim", &self.left_delim)
+            .field("right_delim", &self.right_delim)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses the template file `name`: its own tree and every `define` and `block` in it,
+/// in the order Go adds them to its set (a later definition replaces an empty one).
+pub fn parse(name: &str, text: &str, options: &ParseOptions<'_>) -> Result<Vec<Tree>, ParseError> {
+    let source: Arc<str> = Arc::from(text);
+    parser::Parser::new(Arc::from(name), text, source, options).run()
+}

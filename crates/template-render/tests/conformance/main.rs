@@ -1,0 +1,4 @@
+//! Conformance against Go: every golden case of tests/golden, compared with what Go's text/template produced.
+
+mod golden;
+mod parse;
