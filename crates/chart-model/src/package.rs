@@ -88,8 +88,8 @@ fn write_chart<W: Write>(tar: &mut tar::Builder<W>, chart: &Chart, prefix: &str)
     }
     let base = if prefix.is_empty() { name.to_owned() } else { format!("{prefix}/{name}") };
     let v1 = chart.metadata.api_version == "v1";
-    let chart_yaml = crate::yaml::to_string(&metadata_value(&chart.metadata, !v1))
-        .map_err(|e| PackageError::Yaml(e.to_string()))?;
+    let chart_yaml =
+        crate::yaml::to_string(&metadata_value(&chart.metadata, !v1)).map_err(|e| PackageError::Yaml(e.to_string()))?;
     entry(tar, &format!("{base}/Chart.yaml"), chart_yaml.as_bytes())?;
     if chart.metadata.api_version == "v2"
         && let Some(lock) = &chart.lock

@@ -43,11 +43,17 @@ const GZIP_HEADER: &str = "gzip: invalid header";
 /// cleaned, and entries that would land outside the chart are refused. Stops
 /// reading as soon as a size cap is passed.
 pub fn archive_files(reader: impl Read, options: &LoadOptions) -> Result<Vec<File>, LoadError> {
-    let mut input = std::io::BufReader::new(reader);
-    // Go's gzip.NewReader reads the header at once: an empty stream is "EOF".
-    if std::io::BufRead::fill_buf(&mut input).map_err(|e| io_error(&e))?.is_empty() {
-        return Err(LoadError::new("EOF"));
+    // Go's gzip.NewReader reads the 10-byte header at once, with its own errors.
+    let mut reader = reader;
+    let mut head = Vec::with_capacity(10);
+    (&mut reader).take(10).read_to_end(&mut head).map_err(|e| io_error(&e))?;
+    match head.len() {
+        0 => return Err(LoadError::new("EOF")),
+        1..=9 => return Err(LoadError::new("unexpected EOF")),
+        _ if head[..3] != [0x1f, 0x8b, 0x08] => return Err(LoadError::new(GZIP_HEADER)),
+        _ => {}
     }
+    let input = std::io::BufReader::new(std::io::Cursor::new(head).chain(reader));
     let stream = flate2::bufread::MultiGzDecoder::new(input);
     let mut archive = tar::Archive::new(stream);
     let mut out = Vec::new();
@@ -97,7 +103,10 @@ pub fn archive_files(reader: impl Read, options: &LoadOptions) -> Result<Vec<Fil
                 b'2' => "a symbolic link",
                 _ => "a special file",
             };
-            return Err(LoadError::new(format!("chart archive entry {} is {what}, which is not allowed", go_quote(&raw_name))));
+            return Err(LoadError::new(format!(
+                "chart archive entry {} is {what}, which is not allowed",
+                go_quote(&raw_name)
+            )));
         }
         if !options.allow_several_top_folders {
             match &top {

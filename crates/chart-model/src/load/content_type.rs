@@ -10,7 +10,25 @@ pub(crate) fn detect(head: &[u8]) -> &'static str {
     let start = data.iter().position(|b| !ws(*b)).unwrap_or(data.len());
     let body = &data[start..];
     let lower = |n: usize| body.get(..n).map(<[u8]>::to_ascii_lowercase);
-    for tag in ["<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--"] {
+    for tag in [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<script",
+        "<iframe",
+        "<h1",
+        "<div",
+        "<font",
+        "<table",
+        "<a",
+        "<style",
+        "<title",
+        "<b",
+        "<body",
+        "<br",
+        "<p",
+        "<!--",
+    ] {
         if lower(tag.len()).as_deref() == Some(tag.as_bytes())
             && body.get(tag.len()).is_some_and(|b| *b == b' ' || *b == b'>')
         {

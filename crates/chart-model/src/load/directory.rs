@@ -102,9 +102,7 @@ impl Walk<'_> {
             return Ok(Step::Continue);
         }
         if !meta.file_type().is_file() {
-            return Err(LoadError::new(format!(
-                "cannot load irregular file {full} as it has file mode type bits set"
-            )));
+            return Err(LoadError::new(format!("cannot load irregular file {full} as it has file mode type bits set")));
         }
         if meta.len() > self.options.max_file_size {
             let base = fs::canonicalize(path)
@@ -117,8 +115,8 @@ impl Walk<'_> {
                 self.options.max_file_size
             )));
         }
-        let data = fs::read(path)
-            .map_err(|e| LoadError::new(format!("error reading {n}: open {full}: {}", os_error(&e))))?;
+        let data =
+            fs::read(path).map_err(|e| LoadError::new(format!("error reading {n}: open {full}: {}", os_error(&e))))?;
         let data = data.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(data);
         self.files.push(File::new(n, data));
         Ok(Step::Continue)

@@ -88,12 +88,9 @@ pub fn load(path: &Path) -> Result<Chart, LoadError> {
 
 /// [`load`] with explicit limits.
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Chart, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|e| LoadError::new(format!("stat {}: {}", path.display(), os_error(&e))))?;
-    if meta.is_dir() {
-        directory::load_dir(path, options)
-    } else {
-        archive::load_file(path, options)
-    }
+    let meta =
+        std::fs::metadata(path).map_err(|e| LoadError::new(format!("stat {}: {}", path.display(), os_error(&e))))?;
+    if meta.is_dir() { directory::load_dir(path, options) } else { archive::load_file(path, options) }
 }
 
 /// Loads a chart from a gzipped tar stream, as Helm's `loader.LoadArchive`.

@@ -235,7 +235,10 @@ fn parse_constraint(c: &str) -> Result<Constraint, SemverError> {
 }
 
 fn prerelease_message(v: &Version) -> String {
-    format!("{} is a prerelease version and the constraint is only looking for release versions", go_quote(&v.to_string()))
+    format!(
+        "{} is a prerelease version and the constraint is only looking for release versions",
+        go_quote(&v.to_string())
+    )
 }
 
 impl Constraint {
@@ -261,7 +264,11 @@ impl Constraint {
                 }
             }
             Op::GreaterThanEqual => {
-                if v.compare(&self.con) != Ordering::Less { Ok(()) } else { Err(self.why(v, "is less than")) }
+                if v.compare(&self.con) != Ordering::Less {
+                    Ok(())
+                } else {
+                    Err(self.why(v, "is less than"))
+                }
             }
             Op::LessThanEqual => self.less_than_equal(v),
             Op::Tilde => self.tilde(v),
@@ -363,10 +370,8 @@ impl Constraint {
             return if v.minor() == c.minor() {
                 Ok(())
             } else {
-                Err(self.why(
-                    v,
-                    "does not have same minor version as",
-                ) + ". Expected minor versions to match when constraint major version is 0")
+                Err(self.why(v, "does not have same minor version as")
+                    + ". Expected minor versions to match when constraint major version is 0")
             };
         }
         if v.minor() > 0 {

@@ -160,16 +160,14 @@ impl Version {
 
     /// Masterminds' `Compare`: -1, 0 or 1 as an `Ordering`, metadata ignored.
     pub fn compare(&self, other: &Version) -> Ordering {
-        self.major
-            .cmp(&other.major)
-            .then(self.minor.cmp(&other.minor))
-            .then(self.patch.cmp(&other.patch))
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+        self.major.cmp(&other.major).then(self.minor.cmp(&other.minor)).then(self.patch.cmp(&other.patch)).then_with(
+            || match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => compare_prerelease(&self.pre, &other.pre),
-            })
+            },
+        )
     }
 }
 
