@@ -587,14 +587,12 @@ impl Decoder<'_> {
         if (0xd800..0xdc00).contains(&first)
             && self.data.get(self.pos) == Some(&b'\\')
             && self.data.get(self.pos + 1) == Some(&b'u')
+            && let Some(second) = self.hex4(self.pos + 2)
+            && (0xdc00..0xe000).contains(&second)
         {
-            if let Some(second) = self.hex4(self.pos + 2) {
-                if (0xdc00..0xe000).contains(&second) {
-                    self.pos += 6;
-                    let c = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
-                    return char::from_u32(c).unwrap_or('\u{fffd}');
-                }
-            }
+            self.pos += 6;
+            let c = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+            return char::from_u32(c).unwrap_or('\u{fffd}');
         }
         '\u{fffd}'
     }

@@ -14,7 +14,7 @@ pub(crate) fn sort_keys(keys: &mut Vec<&str>) {
     *keys = sorted.into_iter().map(|(k, _)| k).collect();
 }
 
-fn merge_sort<'a>(mut items: Vec<(&'a str, Vec<char>)>) -> Vec<(&'a str, Vec<char>)> {
+fn merge_sort(mut items: Vec<(&str, Vec<char>)>) -> Vec<(&str, Vec<char>)> {
     if items.len() <= 1 {
         return items;
     }

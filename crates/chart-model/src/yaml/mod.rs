@@ -10,6 +10,7 @@ mod error;
 mod key_order;
 mod plain;
 mod read;
+mod reread;
 mod write;
 
 pub use error::YamlError;

@@ -1,16 +1,92 @@
-//! Reading YAML into Go-typed values as `sigs.k8s.io/yaml` does.
+//! Reading YAML into Go-typed values as `sigs.k8s.io/yaml.Unmarshal` does, for each Go target Helm uses.
+//!
+//! The steps are go-yaml v2's: compose the first document, decode it into
+//! `interface{}` (aliases, merges, YAML 1.1 scalars), then sigs.k8s.io/yaml's
+//! JSON round trip, then `encoding/json` into the target type.
 
 use crate::value::{Map, Value};
 use crate::yaml::YamlError;
+use crate::yaml::compose::compose;
+use crate::yaml::decode::decode;
+use crate::yaml::jsonify::{check_json_depth, to_json};
 
 /// See [`crate::yaml::from_slice`].
 pub(crate) fn from_slice(data: &[u8]) -> Result<Value, YamlError> {
-    let _ = data;
-    Err(YamlError::new("yaml reading is not built yet"))
+    unmarshal(data)
 }
 
 /// See [`crate::yaml::read_values`].
 pub(crate) fn read_values(data: &[u8]) -> Result<Map, YamlError> {
-    let _ = data;
-    Err(YamlError::new("yaml reading is not built yet"))
+    into_map(unmarshal(data)?, "chartutil.Values")
+}
+
+/// See [`crate::yaml::from_slice_map`].
+pub(crate) fn from_slice_map(data: &[u8]) -> Result<Map, YamlError> {
+    into_map(unmarshal(data)?, "map[string]interface {}")
+}
+
+/// See [`crate::yaml::from_slice_list`].
+pub(crate) fn from_slice_list(data: &[u8]) -> Result<Vec<Value>, YamlError> {
+    match unmarshal(data)? {
+        Value::List(items) => Ok(items),
+        Value::Null => Ok(Vec::new()),
+        other => {
+            let error = type_error(&other, "[]interface {}");
+            dismantle(other);
+            Err(error)
+        }
+    }
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into an `interface{}`.
+fn unmarshal(data: &[u8]) -> Result<Value, YamlError> {
+    let converting = |e: String| YamlError::new(format!("error converting YAML to JSON: {e}"));
+    let document = compose(data).map_err(converting)?;
+    let decoded = decode(&document).map_err(converting)?;
+    drop(document);
+    let value = to_json(decoded).map_err(converting)?;
+    if let Err(e) = check_json_depth(&value) {
+        dismantle(value);
+        return Err(YamlError::new(format!("{DECODING}{e}")));
+    }
+    Ok(value)
+}
+
+/// Drops a value that may be nested thousands deep without recursing (`Value`'s own drop does).
+fn dismantle(value: Value) {
+    let mut work = vec![value];
+    while let Some(mut v) = work.pop() {
+        match &mut v {
+            Value::List(items) => work.append(items),
+            Value::Map(m) => work.extend(std::mem::take(m).into_values()),
+            _ => {}
+        }
+    }
+}
+
+const DECODING: &str = "error unmarshaling JSON: while decoding JSON: ";
+
+/// `encoding/json` into a map type: `null` leaves it empty, anything but an object is refused.
+fn into_map(value: Value, go_type: &str) -> Result<Map, YamlError> {
+    match value {
+        Value::Map(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        other => {
+            let error = type_error(&other, go_type);
+            dismantle(other);
+            Err(error)
+        }
+    }
+}
+
+/// `json: cannot unmarshal ...` as sigs.k8s.io/yaml wraps it.
+fn type_error(value: &Value, go_type: &str) -> YamlError {
+    let kind = match value {
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    YamlError::new(format!("{DECODING}json: cannot unmarshal {kind} into Go value of type {go_type}"))
 }

@@ -14,22 +14,20 @@ use crate::yaml::YamlError;
 use crate::yaml::emit::{Event, Style, emit_document};
 use crate::yaml::key_order::sort_keys;
 use crate::yaml::plain::resolves_as_string;
-
-/// go-yaml's scanner refuses JSON nested deeper than this.
-const MAX_DEPTH: usize = 10000;
+use crate::yaml::reread;
 
 /// See [`crate::yaml::to_string`].
 pub(crate) fn to_string(value: &Value) -> Result<String, YamlError> {
     if let Some(f) = crate::json::first_unsupported_float(value) {
         return Err(YamlError::new(format!("error marshaling into JSON: {}", crate::json::unsupported_float(f))));
     }
-    let events = events(value)?;
-    Ok(emit_document(&events))
+    reread::check(value)?;
+    Ok(emit_document(&events(value)))
 }
 
 /// The encoder's events for `value`, after the JSON round trip; map keys in
 /// go-yaml's order. Keeps its own stack, so depth costs no native stack.
-fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
+fn events(value: &Value) -> Vec<Event> {
     enum Frame<'a> {
         List(std::slice::Iter<'a, Value>),
         Map(std::vec::IntoIter<(&'a str, &'a Value)>),
@@ -41,12 +39,10 @@ fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
         if let Some(v) = next.take() {
             match v {
                 Value::List(items) => {
-                    check_depth(stack.len() + 1)?;
                     out.push(Event::SequenceStart);
                     stack.push(Frame::List(items.iter()));
                 }
                 Value::Map(map) => {
-                    check_depth(stack.len() + 1)?;
                     out.push(Event::MappingStart);
                     let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
                     sort_keys(&mut keys);
@@ -54,7 +50,7 @@ fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
                         keys.into_iter().filter_map(|k| map.get(k).map(|v| (k, v))).collect();
                     stack.push(Frame::Map(entries.into_iter()));
                 }
-                scalar => out.push(scalar_event(scalar)?),
+                scalar => out.push(scalar_event(scalar)),
             }
         }
         match stack.last_mut() {
@@ -68,7 +64,7 @@ fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
             },
             Some(Frame::Map(entries)) => match entries.next() {
                 Some((key, item)) => {
-                    out.push(string_event(key)?);
+                    out.push(string_event(key));
                     next = Some(item);
                 }
                 None => {
@@ -78,24 +74,17 @@ fn events(value: &Value) -> Result<Vec<Event>, YamlError> {
             },
         }
     }
-    Ok(out)
+    out
 }
 
-fn check_depth(depth: usize) -> Result<(), YamlError> {
-    if depth > MAX_DEPTH {
-        return Err(YamlError::new(format!("yaml: exceeded max depth of {MAX_DEPTH}")));
-    }
-    Ok(())
-}
-
-fn scalar_event(value: &Value) -> Result<Event, YamlError> {
-    let plain = |text: String| Ok(Event::Scalar(text, Style::Plain));
+fn scalar_event(value: &Value) -> Event {
+    let plain = |text: String| Event::Scalar(text, Style::Plain);
     match value {
         Value::Null => plain("null".into()),
         Value::Bool(b) => plain(b.to_string()),
         Value::Int(n) | Value::Int64(n) => plain(n.to_string()),
         Value::Float64(f) => plain(number_after_round_trip(*f)),
-        Value::String(s) => string_event(s),
+        Value::String(s) => string_event(&reread::fold(s)),
         // Containers are handled by the caller.
         Value::List(_) | Value::Map(_) => plain(String::new()),
     }
@@ -118,8 +107,7 @@ fn number_after_round_trip(f: f64) -> String {
 /// go-yaml's `stringv`: literal block for multi-line text, plain when the
 /// text reads back as the same string, double quotes otherwise; the
 /// emitter may still fall back to another style.
-fn string_event(s: &str) -> Result<Event, YamlError> {
-    check_readable(s)?;
+fn string_event(s: &str) -> Event {
     let style = if s.contains('\n') {
         Style::Literal
     } else if resolves_as_string(s) {
@@ -127,20 +115,7 @@ fn string_event(s: &str) -> Result<Event, YamlError> {
     } else {
         Style::DoubleQuoted
     };
-    Ok(Event::Scalar(s.to_owned(), style))
-}
-
-/// `json.Marshal` writes these characters raw, and go-yaml's reader refuses
-/// them in its input (DEL, the C1 controls but NEL, U+FFFE and U+FFFF).
-fn check_readable(s: &str) -> Result<(), YamlError> {
-    let refused = |c: char| {
-        let c = c as u32;
-        c == 0x7f || ((0x80..=0x9f).contains(&c) && c != 0x85) || c == 0xfffe || c == 0xffff
-    };
-    if s.chars().any(refused) {
-        return Err(YamlError::new("yaml: control characters are not allowed"));
-    }
-    Ok(())
+    Event::Scalar(s.to_owned(), style)
 }
 
 #[cfg(test)]
