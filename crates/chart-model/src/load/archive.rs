@@ -71,7 +71,7 @@ pub fn archive_files(reader: impl Read, options: &LoadOptions) -> Result<Vec<Fil
         if is_dir || matches!(flag, b'g' | b'x') {
             continue;
         }
-        let size = entry.header().entry_size().unwrap_or(0);
+        let size = entry.size();
         let delimiter = if raw_name.contains('\\') { '\\' } else { '/' };
         let parts: Vec<&str> = raw_name.split(delimiter).collect();
         let n = parts[1..].join("/");
@@ -154,11 +154,11 @@ fn total_too_large(options: &LoadOptions) -> LoadError {
 fn io_error(e: &std::io::Error) -> LoadError {
     let text = e.to_string();
     LoadError::new(match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => "unexpected EOF".to_owned(),
-        _ if text.contains("invalid gzip header") => GZIP_HEADER.to_owned(),
-        _ if text.contains("checksum") => "gzip: invalid checksum".to_owned(),
-        _ if text.contains("deflate") => "flate: corrupt input".to_owned(),
-        _ => format!("archive/tar: {text}"),
+        std::io::ErrorKind::UnexpectedEof => "unexpected EOF",
+        _ if text.contains("invalid gzip header") => GZIP_HEADER,
+        _ if text.contains("checksum") && text.contains("gzip") => "gzip: invalid checksum",
+        _ if text.contains("deflate") => "flate: corrupt input",
+        _ => "archive/tar: invalid tar header",
     })
 }
 

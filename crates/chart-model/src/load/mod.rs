@@ -10,6 +10,8 @@ mod directory;
 mod files;
 mod glob;
 pub mod ignore;
+#[cfg(test)]
+mod tests;
 
 use std::io::Read;
 use std::path::Path;

@@ -13,3 +13,12 @@ pub use constraints::Constraints;
 pub use error::SemverError;
 pub(crate) use quote::{go_quote, is_go_print};
 pub use version::Version;
+
+/// Whether `version` satisfies `constraint`, as Helm's `chartutil.IsCompatibleRange`
+/// (false when either does not parse). Helm checks a chart's `kubeVersion` with it.
+pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+    match (Version::parse(version), Constraints::parse(constraint)) {
+        (Ok(v), Ok(c)) => c.check(&v),
+        _ => false,
+    }
+}
