@@ -266,7 +266,7 @@ impl<S: std::hash::BuildHasher> FunctionNames for std::collections::HashSet<Stri
     }
 }
 
-impl FunctionNames for [&str] {
+impl FunctionNames for &[&str] {
     fn contains(&self, name: &str) -> bool {
         <[&str]>::contains(self, &name)
     }

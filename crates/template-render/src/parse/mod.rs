@@ -3,6 +3,8 @@
 mod literal;
 mod node;
 mod parser;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

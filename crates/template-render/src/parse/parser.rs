@@ -17,8 +17,9 @@ use crate::quote::{go_quote, go_quote_truncated};
 /// Go's limit on nested parenthesised expressions (`maxStackDepth`, as on WebAssembly:
 /// the non-wasm 10000 would need more stack than a thread may have).
 const MAX_PAREN_DEPTH: usize = 1000;
-/// Our limit on nested control structures (Go has none); it keeps recursion within the stack.
-const MAX_NESTING: usize = 1000;
+/// Our limit on nested control structures and blocks (Go has none); it keeps the recursion
+/// within a 2 MiB thread stack. Real charts nest a dozen levels at most.
+const MAX_NESTING: usize = 200;
 
 type Result<T> = std::result::Result<T, ParseError>;
 
