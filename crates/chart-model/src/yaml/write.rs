@@ -145,4 +145,23 @@ mod tests {
         assert_eq!(yaml(Value::List(vec![])), "[]\n");
         assert_eq!(yaml(Value::Float64(f64::NAN)), "error: error marshaling into JSON: json: unsupported value: NaN");
     }
+
+    #[test]
+    fn depth_is_bounded_as_go_yaml_bounds_it() {
+        // Dropping a deeply nested value recurses, so give the test thread room.
+        let run = || {
+            let nest = |depth: usize| (0..depth).fold(Value::Null, |v, _| Value::List(vec![v]));
+            let ok = to_string(&nest(10000)).map(|text| text.len());
+            let too_deep = to_string(&nest(10001)).map_err(|e| e.to_string());
+            (ok, too_deep)
+        };
+        let (ok, too_deep) = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(run)
+            .map(|t| t.join())
+            .unwrap_or_else(|e| panic!("spawn: {e}"))
+            .unwrap_or_else(|_| panic!("thread panicked"));
+        assert!(ok.is_ok_and(|len| len > 10000));
+        assert_eq!(too_deep, Err("yaml: exceeded max depth of 10000".to_owned()));
+    }
 }
