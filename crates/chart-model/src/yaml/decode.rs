@@ -204,10 +204,10 @@ pub(crate) fn decode(doc: &Document) -> Result<GoValue, String> {
         let index = d.stack.len() - 1;
         match step {
             Step::Enter(node) => {
-                if let Some(value) = d.enter(node)? {
-                    if let Some(done) = d.deliver(value)? {
-                        return Ok(done);
-                    }
+                if let Some(value) = d.enter(node)?
+                    && let Some(done) = d.deliver(value)?
+                {
+                    return Ok(done);
                 }
             }
             Step::Merge(node) => {
@@ -255,7 +255,7 @@ fn children(nodes: &[Node], node: usize) -> &[usize] {
 /// The next step through a mapping's keys and values; a `<<` key is not decoded itself.
 fn pair_step(nodes: &[Node], children: &[usize], next: &mut usize) -> Step {
     let child = children[*next];
-    if *next % 2 == 0 && is_merge(&nodes[child]) {
+    if (*next).is_multiple_of(2) && is_merge(&nodes[child]) {
         *next += 2;
         return match children.get(*next - 1) {
             Some(&value) => Step::Merge(value),

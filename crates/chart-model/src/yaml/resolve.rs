@@ -56,10 +56,11 @@ pub(crate) fn resolve_scalar(tag: &str, implicit: bool, value: &str) -> Result<S
         }
         return Ok(resolved.value);
     }
-    if tag == FLOAT_TAG && resolved.tag == INT_TAG {
-        if let Scalar::Int(i) = resolved.value {
-            return Ok(Scalar::Float(i as f64));
-        }
+    if tag == FLOAT_TAG
+        && resolved.tag == INT_TAG
+        && let Scalar::Int(i) = resolved.value
+    {
+        return Ok(Scalar::Float(i as f64));
     }
     Err(format!("cannot decode {} `{}` as a {}", short_tag(resolved.tag), value, short_tag(tag)))
 }
@@ -129,10 +130,10 @@ fn resolve_plain(tag: &str, s: &str) -> Resolved {
             if let Some(u) = go_parse_uint(&plain, 0) {
                 return Resolved { tag: INT_TAG, value: Scalar::Uint(u) };
             }
-            if is_yaml_style_float(&plain) {
-                if let Some(f) = go_parse_float(&plain) {
-                    return Resolved { tag: FLOAT_TAG, value: Scalar::Float(f) };
-                }
+            if is_yaml_style_float(&plain)
+                && let Some(f) = go_parse_float(&plain)
+            {
+                return Resolved { tag: FLOAT_TAG, value: Scalar::Float(f) };
             }
             if let Some(rest) = plain.strip_prefix("0b") {
                 // go-yaml re-parses in base 2 with the sign allowed after the prefix (`0b-1`).
@@ -142,10 +143,10 @@ fn resolve_plain(tag: &str, s: &str) -> Resolved {
                 if let Some(u) = go_parse_uint(rest, 2) {
                     return Resolved { tag: INT_TAG, value: Scalar::Uint(u) };
                 }
-            } else if let Some(rest) = plain.strip_prefix("-0b") {
-                if let Some(i) = go_parse_int(&format!("-{rest}"), 2) {
-                    return Resolved { tag: INT_TAG, value: Scalar::Int(i) };
-                }
+            } else if let Some(rest) = plain.strip_prefix("-0b")
+                && let Some(i) = go_parse_int(&format!("-{rest}"), 2)
+            {
+                return Resolved { tag: INT_TAG, value: Scalar::Int(i) };
             }
         }
         _ => {}
@@ -308,7 +309,7 @@ fn underscores_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -419,7 +420,7 @@ fn parse_time(b: &[u8], sep: Option<u8>, zone: bool) -> bool {
 
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -429,7 +430,7 @@ fn days_in(month: u32, year: u32) -> u32 {
 /// Go's `base64.StdEncoding.DecodeString`: padding required, `\r` and `\n` ignored.
 fn decode_base64(s: &str) -> Option<Vec<u8>> {
     let chars: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    if chars.len() % 4 != 0 {
+    if !chars.len().is_multiple_of(4) {
         return None;
     }
     let value = |c: u8| -> Option<u32> {
