@@ -5,12 +5,18 @@
 //! becomes a `float64` and every key a string. Writing is the reverse: JSON
 //! first, then go-yaml v2's emitter.
 
+mod compose;
+mod decode;
 mod emit;
 mod error;
+mod gofmt;
+mod input;
+mod jsonify;
 mod key_order;
 mod plain;
 mod read;
 mod reread;
+mod resolve;
 mod write;
 
 pub use error::YamlError;
@@ -27,6 +33,18 @@ pub fn from_slice(data: &[u8]) -> Result<Value, YamlError> {
 /// be a map, and an empty file is an empty map.
 pub fn read_values(data: &[u8]) -> Result<Map, YamlError> {
     read::read_values(data)
+}
+
+/// Parses one YAML document into a map as Helm's `fromYaml` does
+/// (`sigs.k8s.io/yaml.Unmarshal` into a `map[string]interface{}`; an empty document is an empty map).
+pub fn from_slice_map(data: &[u8]) -> Result<Map, YamlError> {
+    read::from_slice_map(data)
+}
+
+/// Parses one YAML document into a list as Helm's `fromYamlArray` does
+/// (`sigs.k8s.io/yaml.Unmarshal` into a `[]interface{}`; an empty document is an empty list).
+pub fn from_slice_list(data: &[u8]) -> Result<Vec<Value>, YamlError> {
+    read::from_slice_list(data)
 }
 
 /// Writes a value as `sigs.k8s.io/yaml.Marshal` does (with its trailing
