@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -46,8 +47,27 @@ func benchLoad(path, iterations string) {
 		"iterations":           n,
 		"ns_per_iter":          elapsed.Nanoseconds() / int64(n),
 		"bytes_alloc_per_iter": (after.TotalAlloc - before.TotalAlloc) / uint64(n),
+		"max_rss_kib":          maxRSSKiB(),
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		fail(err)
 	}
+}
+
+// maxRSSKiB is the process's peak resident memory from /proc (0 where there is none).
+func maxRSSKiB() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			fields := strings.Fields(line)
+			if len(fields) >= 2 {
+				n, _ := strconv.ParseInt(fields[1], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
 }

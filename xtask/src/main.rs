@@ -2,6 +2,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod ci;
 mod deps;
 mod oracle;
@@ -16,6 +17,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
     match args.first().map(String::as_str) {
+        Some("bench") => bench::run(&root),
         Some("ci") => ci::run(&root),
         Some("oracle") => oracle::run(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
@@ -24,6 +26,7 @@ fn main() -> Result<()> {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
+                 bench                     benchmarks next to real Helm doing the same work\n  \
                  ci                        every check CI makes (fmt, clippy, tests, dependency rules, tidy)\n  \
                  oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
                  tidy                      project conventions (a //! line atop every file)\n  \
