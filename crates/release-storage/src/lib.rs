@@ -1,4 +1,29 @@
-//! Helm 3 releases and their storage drivers (memory, Secret, ConfigMap, SQL).
+//! Helm 3 releases and their storage, as Helm's `pkg/release` and `pkg/storage`.
 //!
-//! This crate is laid out now so the workspace shows its final shape; its
-//! contents arrive with the issue that builds it.
+//! - [`Release`] and its parts ([`Info`], [`Status`], [`Hook`], [`ReleaseChart`])
+//!   encode to JSON byte for byte as Helm 3's `json.Marshal` of `release.Release`
+//!   ([`Release::to_json`], [`Release::from_json`]).
+//! - [`codec`] is what Helm's Secret and ConfigMap drivers store: base64 of the
+//!   gzipped JSON, and the [`StorageObject`] shape (name, type, labels, data).
+//! - [`Driver`] is the storage interface of `pkg/storage/driver`, with the
+//!   [`MemoryDriver`]; [`Storage`] adds history, last deployed and pruning.
+
+pub mod codec;
+pub mod driver;
+mod error;
+mod hook;
+mod json;
+mod object;
+mod release;
+mod status;
+mod storage;
+mod time;
+
+pub use driver::{BoxFuture, Driver, MemoryDriver, release_key};
+pub use error::{Error, Result};
+pub use hook::{Hook, HookDeletePolicy, HookEvent, HookExecution, HookOutputLogPolicy, HookPhase};
+pub use object::{ObjectKind, RELEASE_TYPE, SYSTEM_LABELS, StorageObject, filter_system_labels, system_labels};
+pub use release::{Info, Release, ReleaseChart};
+pub use status::Status;
+pub use storage::Storage;
+pub use time::Time;

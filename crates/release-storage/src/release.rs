@@ -1,0 +1,106 @@
+//! `Release`: one revision of an installed chart, as Helm's `release.Release`.
+
+use std::collections::BTreeMap;
+
+use chart_model::{Chart, Map, Value};
+
+use crate::error::Result;
+use crate::hook::Hook;
+use crate::status::Status;
+use crate::time::Time;
+
+/// One revision of a release, as Helm's `release.Release`.
+///
+/// [`Release::to_json`] writes exactly what Helm's `json.Marshal` writes for
+/// the same release, and [`Release::from_json`] reads it back as Helm's
+/// `json.Unmarshal` does (so values read back are `float64`, as in Helm).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Release {
+    /// `name`: the release name.
+    pub name: String,
+    /// `info`: status and times (Helm's pointer; `None` is written as nothing).
+    pub info: Option<Info>,
+    /// `chart`: the chart this revision was made from.
+    pub chart: Option<ReleaseChart>,
+    /// `config`: the values given by the user (not the chart's defaults).
+    pub config: Map,
+    /// `manifest`: the rendered manifests, without hooks.
+    pub manifest: String,
+    /// `hooks`: the hooks of this revision.
+    pub hooks: Vec<Hook>,
+    /// `version`: the revision number, from 1.
+    pub version: i64,
+    /// `namespace`: the Kubernetes namespace.
+    pub namespace: String,
+    /// Custom labels. Helm keeps them in the storage object's labels, not in the JSON.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl Release {
+    /// The release as Helm's `json.Marshal` writes it.
+    pub fn to_json(&self) -> Result<String> {
+        crate::json::write_release(self)
+    }
+
+    /// A release from its JSON, as Helm's `json.Unmarshal` reads it.
+    pub fn from_json(data: &[u8]) -> Result<Release> {
+        crate::json::read_release(data)
+    }
+
+    /// The status of this revision (`unknown` when there is no info).
+    pub fn status(&self) -> Status {
+        self.info.as_ref().map_or(Status::Other(String::new()), |i| i.status.clone())
+    }
+
+    /// Sets the status and description, as Helm's `SetStatus`.
+    pub fn set_status(&mut self, status: Status, description: impl Into<String>) {
+        let info = self.info.get_or_insert_with(Info::default);
+        info.status = status;
+        info.description = description.into();
+    }
+}
+
+/// Status and times of a revision, as Helm's `release.Info`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Info {
+    /// `first_deployed`: when the release was first deployed.
+    pub first_deployed: Time,
+    /// `last_deployed`: when this revision was deployed.
+    pub last_deployed: Time,
+    /// `deleted`: when it was uninstalled.
+    pub deleted: Time,
+    /// `description`: a human-friendly log entry.
+    pub description: String,
+    /// `status`: the state of the revision.
+    pub status: Status,
+    /// `notes`: the rendered NOTES.txt.
+    pub notes: String,
+    /// `resources`: the deployed objects by kind, as JSON texts written as they are
+    /// (Helm fills this only for `status --show-resources`; it is never stored).
+    pub resources: BTreeMap<String, Vec<String>>,
+}
+
+/// The chart of a release, as Helm's `chart.Chart` writes itself to JSON.
+///
+/// Only the top chart is stored (Helm's subcharts are not part of its JSON).
+/// `values_is_null` says whether Helm holds the chart's values as a nil map,
+/// written `null`: a chart without values.yaml, or with one that is empty.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReleaseChart {
+    /// The chart.
+    pub chart: Chart,
+    /// Whether the values are Go's nil map (written `null`); only meaningful when they are empty.
+    pub values_is_null: bool,
+}
+
+impl From<Chart> for ReleaseChart {
+    /// The chart as Helm's loader leaves it: values are nil unless values.yaml
+    /// exists and holds a document that is not null.
+    fn from(chart: Chart) -> Self {
+        let values_is_null = chart.values.is_empty()
+            && !chart.raw.iter().any(|f| {
+                f.name == "values.yaml" && matches!(chart_model::yaml::from_slice(&f.data), Ok(Value::Map(_)))
+            });
+        ReleaseChart { chart, values_is_null }
+    }
+}
