@@ -176,6 +176,10 @@ func releaseCase(_ string, raw json.RawMessage) map[string]interface{} {
 		return map[string]interface{}{"error": err.Error()}
 	}
 	out["json"] = string(js)
+	if rls.Info == nil {
+		// Helm's drivers dereference Info for the status label and panic.
+		return out
+	}
 
 	ns := rls.Namespace
 	if ns == "" {
@@ -257,7 +261,7 @@ func releaseDecode(_ string, raw json.RawMessage) map[string]interface{} {
 	if err != nil {
 		fail(err)
 	}
-	rls, err := driver.NewSecrets(client.CoreV1().Secrets("default")).Get(key)
+	rls, err := secretsGet(driver.NewSecrets(client.CoreV1().Secrets("default")), key)
 	if err != nil {
 		return map[string]interface{}{"error": err.Error()}
 	}
@@ -266,4 +270,16 @@ func releaseDecode(_ string, raw json.RawMessage) map[string]interface{} {
 		return map[string]interface{}{"error": err.Error()}
 	}
 	return map[string]interface{}{"json": string(js), "labels": rls.Labels}
+}
+
+// secretsGet is the Secret driver's Get, which dereferences the release it
+// failed to decode (a nil pointer) before returning the error; the panic is
+// reported as the error it hides.
+func secretsGet(d *driver.Secrets, key string) (rls *release.Release, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rls, err = nil, fmt.Errorf("the Secret driver panics decoding this payload: %v", p)
+		}
+	}()
+	return d.Get(key)
 }

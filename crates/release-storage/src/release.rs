@@ -83,24 +83,33 @@ pub struct Info {
 /// The chart of a release, as Helm's `chart.Chart` writes itself to JSON.
 ///
 /// Only the top chart is stored (Helm's subcharts are not part of its JSON).
-/// `values_is_null` says whether Helm holds the chart's values as a nil map,
-/// written `null`: a chart without values.yaml, or with one that is empty.
+/// Go tells a nil map or slice from an empty one and chart-model does not, so
+/// two flags say which of Helm's empty values is meant where both occur.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReleaseChart {
     /// The chart.
     pub chart: Chart,
-    /// Whether the values are Go's nil map (written `null`); only meaningful when they are empty.
+    /// Whether the values are Go's nil map (written `null`, as for a chart
+    /// without values.yaml) rather than an empty one; only meaningful when they are empty.
     pub values_is_null: bool,
+    /// Whether the lock's dependencies are an empty list (written `[]`, as
+    /// Chart.lock's `dependencies: []`) rather than nil (`null`, as a lock
+    /// without them); only meaningful when they are empty.
+    pub lock_dependencies_listed: bool,
 }
 
 impl From<Chart> for ReleaseChart {
-    /// The chart as Helm's loader leaves it: values are nil unless values.yaml
-    /// exists and holds a document that is not null.
+    /// The chart as Helm's loader leaves it: values are nil when there is no
+    /// values.yaml (an empty one gives an empty map), and the lock's
+    /// dependencies are a list only when the lock file lists them.
     fn from(chart: Chart) -> Self {
-        let values_is_null = chart.values.is_empty()
-            && !chart.raw.iter().any(|f| {
-                f.name == "values.yaml" && matches!(chart_model::yaml::from_slice(&f.data), Ok(Value::Map(_)))
+        let values_is_null = !chart.raw.iter().any(|f| f.name == "values.yaml");
+        let lock_dependencies_listed = chart.lock.as_ref().is_some_and(|l| l.dependencies.is_empty())
+            && chart.raw.iter().any(|f| {
+                (f.name == "Chart.lock" || f.name == "requirements.lock")
+                    && matches!(chart_model::yaml::from_slice(&f.data),
+                        Ok(Value::Map(m)) if matches!(m.get("dependencies"), Some(Value::List(_))))
             });
-        ReleaseChart { chart, values_is_null }
+        ReleaseChart { chart, values_is_null, lock_dependencies_listed }
     }
 }

@@ -163,6 +163,7 @@ fn read_chart(map: &Map) -> Result<ReleaseChart> {
     let f = Fields { map, strukt: "Release.chart" };
     let mut c = Chart::default();
     let mut values_is_null = true;
+    let mut lock_dependencies_listed = false;
     if let Some(v) = f.get("metadata") {
         if let Some(m) = object(v, "Release.chart.metadata", "chart.Metadata")? {
             c.metadata = read_metadata(m)?;
@@ -170,7 +171,10 @@ fn read_chart(map: &Map) -> Result<ReleaseChart> {
     }
     if let Some(v) = f.get("lock") {
         if let Some(m) = object(v, "Release.chart.lock", "chart.Lock")? {
-            c.lock = Some(read_lock(m)?);
+            let lock = read_lock(m)?;
+            lock_dependencies_listed = lock.dependencies.is_empty()
+                && matches!(Fields { map: m, strukt: "" }.get("dependencies"), Some(Value::List(_)));
+            c.lock = Some(lock);
         }
     }
     if let Some(v) = f.get("templates") {
@@ -192,7 +196,7 @@ fn read_chart(map: &Map) -> Result<ReleaseChart> {
     if let Some(v) = f.get("files") {
         c.files = files(v, "Release.chart.files")?;
     }
-    Ok(ReleaseChart { chart: c, values_is_null })
+    Ok(ReleaseChart { chart: c, values_is_null, lock_dependencies_listed })
 }
 
 fn read_metadata(map: &Map) -> Result<Metadata> {

@@ -116,7 +116,7 @@ fn write_chart(out: &mut String, rc: &ReleaseChart) -> Result<()> {
     let mut o = Obj::open(out);
     write_metadata(o.key("metadata"), &c.metadata)?;
     match &c.lock {
-        Some(lock) => write_lock(o.key("lock"), lock)?,
+        Some(lock) => write_lock(o.key("lock"), lock, rc.lock_dependencies_listed)?,
         None => o.raw("lock", "null"),
     }
     write_files(o.key("templates"), &c.templates);
@@ -228,13 +228,13 @@ fn write_dependencies(out: &mut String, deps: &[Dependency]) -> Result<()> {
     Ok(())
 }
 
-fn write_lock(out: &mut String, lock: &Lock) -> Result<()> {
+fn write_lock(out: &mut String, lock: &Lock, listed: bool) -> Result<()> {
     let mut o = Obj::open(out);
     // chart-model keeps `generated` in the text Go writes (the zero time included).
     o.str("generated", &lock.generated);
     o.str("digest", &lock.digest);
     if lock.dependencies.is_empty() {
-        o.raw("dependencies", "null");
+        o.raw("dependencies", if listed { "[]" } else { "null" });
     } else {
         write_dependencies(o.key("dependencies"), &lock.dependencies)?;
     }
