@@ -158,8 +158,9 @@ impl Time {
                 n += 1;
             }
             // Go keeps nine digits and ignores the rest.
-            for i in 1..10 {
-                nanos = nanos * 10 + if i < n { u32::from(rest[i] - b'0') } else { 0 };
+            let digits = rest[1..n].iter().map(|d| u32::from(d - b'0')).chain(std::iter::repeat(0));
+            for d in digits.take(9) {
+                nanos = nanos * 10 + d;
             }
             rest = &rest[n..];
         }

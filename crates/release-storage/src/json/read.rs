@@ -84,10 +84,10 @@ fn read_info(map: &Map) -> Result<Info> {
     if let Some(v) = f.get("description") {
         info.description = string(v, "Release.info.description")?;
     }
-    if let Some(v) = f.get("status") {
-        if !v.is_null() {
-            info.status = Status::from_word(&string(v, "Release.info.status")?);
-        }
+    if let Some(v) = f.get("status")
+        && !v.is_null()
+    {
+        info.status = Status::from_word(&string(v, "Release.info.status")?);
     }
     if let Some(v) = f.get("notes") {
         info.notes = string(v, "Release.info.notes")?;
@@ -125,23 +125,23 @@ fn read_hook(map: &Map) -> Result<Hook> {
     if let Some(v) = f.get("events") {
         h.events = strings(v, "Release.hooks.events")?.iter().map(|s| HookEvent::from_word(s)).collect();
     }
-    if let Some(v) = f.get("last_run") {
-        if let Some(m) = object(v, "Release.hooks.last_run", "release.HookExecution")? {
-            let run = Fields { map: m, strukt: "Release.hooks.last_run" };
-            let mut exec = HookExecution::default();
-            if let Some(v) = run.get("started_at") {
-                exec.started_at = helm_time(v, "Release.hooks.last_run.started_at")?;
-            }
-            if let Some(v) = run.get("completed_at") {
-                exec.completed_at = helm_time(v, "Release.hooks.last_run.completed_at")?;
-            }
-            if let Some(v) = run.get("phase") {
-                if !v.is_null() {
-                    exec.phase = HookPhase::from_word(&string(v, "Release.hooks.last_run.phase")?);
-                }
-            }
-            h.last_run = exec;
+    if let Some(v) = f.get("last_run")
+        && let Some(m) = object(v, "Release.hooks.last_run", "release.HookExecution")?
+    {
+        let run = Fields { map: m, strukt: "Release.hooks.last_run" };
+        let mut exec = HookExecution::default();
+        if let Some(v) = run.get("started_at") {
+            exec.started_at = helm_time(v, "Release.hooks.last_run.started_at")?;
         }
+        if let Some(v) = run.get("completed_at") {
+            exec.completed_at = helm_time(v, "Release.hooks.last_run.completed_at")?;
+        }
+        if let Some(v) = run.get("phase")
+            && !v.is_null()
+        {
+            exec.phase = HookPhase::from_word(&string(v, "Release.hooks.last_run.phase")?);
+        }
+        h.last_run = exec;
     }
     if let Some(v) = f.get("weight") {
         h.weight = int(v, "Release.hooks.weight")?;
@@ -164,18 +164,18 @@ fn read_chart(map: &Map) -> Result<ReleaseChart> {
     let mut c = Chart::default();
     let mut values_is_null = true;
     let mut lock_dependencies_listed = false;
-    if let Some(v) = f.get("metadata") {
-        if let Some(m) = object(v, "Release.chart.metadata", "chart.Metadata")? {
-            c.metadata = read_metadata(m)?;
-        }
+    if let Some(v) = f.get("metadata")
+        && let Some(m) = object(v, "Release.chart.metadata", "chart.Metadata")?
+    {
+        c.metadata = read_metadata(m)?;
     }
-    if let Some(v) = f.get("lock") {
-        if let Some(m) = object(v, "Release.chart.lock", "chart.Lock")? {
-            let lock = read_lock(m)?;
-            lock_dependencies_listed = lock.dependencies.is_empty()
-                && matches!(Fields { map: m, strukt: "" }.get("dependencies"), Some(Value::List(_)));
-            c.lock = Some(lock);
-        }
+    if let Some(v) = f.get("lock")
+        && let Some(m) = object(v, "Release.chart.lock", "chart.Lock")?
+    {
+        let lock = read_lock(m)?;
+        lock_dependencies_listed = lock.dependencies.is_empty()
+            && matches!(Fields { map: m, strukt: "" }.get("dependencies"), Some(Value::List(_)));
+        c.lock = Some(lock);
     }
     if let Some(v) = f.get("templates") {
         c.templates = files(v, "Release.chart.templates")?;
@@ -407,9 +407,7 @@ fn int(v: &Value, at: &str) -> Result<i64> {
     match v {
         Value::Null => Ok(0),
         Value::Int(n) | Value::Int64(n) => Ok(*n),
-        Value::Float64(f)
-            if f.fract() == 0.0 && *f >= -9.223_372_036_854_775_808e18 && *f < 9.223_372_036_854_775_808e18 =>
-        {
+        Value::Float64(f) if f.fract() == 0.0 && *f >= -9.223_372_036_854_776e18 && *f < 9.223_372_036_854_776e18 => {
             Ok(*f as i64)
         }
         Value::Float64(f) => {
