@@ -40,6 +40,17 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The stored object would exceed what the API server accepts for a Secret or
+    /// ConfigMap's data; refused before anything is written.
+    #[error("release {name} is too large to store: {size} bytes of data, the limit is {limit}")]
+    ObjectTooLarge {
+        /// The storage key.
+        name: String,
+        /// The size of the `release` data in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Several revisions could not be pruned; the message is Helm's.
     #[error("encountered {count} deletion errors. First is: {first}")]
     Prune {

@@ -22,7 +22,9 @@ mod time;
 pub use driver::{BoxFuture, Driver, MemoryDriver, release_key};
 pub use error::{Error, Result};
 pub use hook::{Hook, HookDeletePolicy, HookEvent, HookExecution, HookOutputLogPolicy, HookPhase};
-pub use object::{ObjectKind, RELEASE_TYPE, SYSTEM_LABELS, StorageObject, filter_system_labels, system_labels};
+pub use object::{
+    MAX_DATA_BYTES, ObjectKind, RELEASE_TYPE, SYSTEM_LABELS, StorageObject, filter_system_labels, system_labels,
+};
 pub use release::{Info, Release, ReleaseChart};
 pub use status::Status;
 pub use storage::Storage;

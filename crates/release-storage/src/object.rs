@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::codec::{decode_release, encode_release};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::release::Release;
 
 /// The Secret type Helm 3 gives release Secrets.
@@ -15,6 +15,10 @@ pub const RELEASE_TYPE: &str = "helm.sh/release.v1";
 
 /// The labels Helm's drivers manage; the others on an object are the release's custom labels.
 pub const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
+
+/// The most data a Secret or ConfigMap may hold (Kubernetes' `MaxSecretSize`,
+/// also enforced for ConfigMaps): 1 MiB.
+pub const MAX_DATA_BYTES: usize = 1 << 20;
 
 /// Which Kubernetes object holds the revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,6 +61,11 @@ impl StorageObject {
 
     fn build(kind: ObjectKind, key: &str, release: &Release, stamp: (&str, i64)) -> Result<StorageObject> {
         let payload = encode_release(release)?;
+        // The data key counts too, as the API server measures it.
+        let size = payload.len() + Self::DATA_KEY.len();
+        if size > MAX_DATA_BYTES {
+            return Err(Error::ObjectTooLarge { name: key.to_owned(), size, limit: MAX_DATA_BYTES });
+        }
         // Helm applies the custom labels, its stamp, the custom labels again
         // (so a custom `createdAt` wins), then the labels it owns.
         let mut labels = release.labels.clone();
@@ -103,4 +112,28 @@ pub fn system_labels(release: &Release) -> [(String, String); 4] {
 /// Labels without Helm's system labels, as its `filterSystemLabels`.
 pub fn filter_system_labels(labels: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     labels.iter().filter(|(k, _)| !SYSTEM_LABELS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_large_is_refused_before_writing() {
+        // Random-looking text does not compress, so the payload stays over the limit.
+        let mut x: u64 = 1;
+        let manifest: String = (0..2_000_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect();
+        let r = Release { name: "big".into(), version: 1, manifest, ..Release::default() };
+        let err = StorageObject::for_create(ObjectKind::Secret, "sh.helm.release.v1.big.v1", &r, 0);
+        assert!(matches!(err, Err(Error::ObjectTooLarge { limit: MAX_DATA_BYTES, .. })));
+        let small = Release { name: "small".into(), version: 1, ..Release::default() };
+        assert!(StorageObject::for_update(ObjectKind::ConfigMap, "k", &small, 0).is_ok());
+    }
 }
