@@ -4,6 +4,7 @@
 
 mod bench;
 mod ci;
+mod cluster;
 mod deps;
 mod oracle;
 mod tidy;
@@ -19,6 +20,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&root),
         Some("ci") => ci::run(&root),
+        Some("cluster") => cluster::run(&root, &args[1..]),
         Some("oracle") => oracle::run(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
         Some("deps") => deps::run(&root),
@@ -28,6 +30,7 @@ fn main() -> Result<()> {
                  commands:\n  \
                  bench                     benchmarks next to real Helm doing the same work\n  \
                  ci                        every check CI makes (fmt, clippy, tests, dependency rules, tidy)\n  \
+                 cluster build|up|down|env  a real control plane (etcd, kube-apiserver, KWOK) and helm on loopback\n  \
                  oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
                  tidy                      project conventions (a //! line atop every file)\n  \
                  deps                      the dependency rules of docs/architecture.md"

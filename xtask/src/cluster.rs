@@ -1,0 +1,139 @@
+//! `cargo xtask cluster build|up|down|env`: a real Kubernetes control plane on loopback for integration tests.
+//!
+//! etcd, kube-apiserver, kube-controller-manager, kubectl, KWOK (fake nodes and kubelets) and the real Helm CLI
+//! are built with Go from the module proxy (tools/cluster/*) and cached by version under
+//! `$HELM_API_CLUSTER_CACHE` (default `~/.cache/helm-api/cluster`). The running cluster's state (pids, logs,
+//! certificates, etcd data, kubeconfig) lives in `$HELM_API_CLUSTER_DIR` (default `target/cluster`).
+
+mod build;
+mod certs;
+mod up;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// The loopback ports, each overridable by its environment variable.
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    pub etcd: u16,
+    pub etcd_peer: u16,
+    pub apiserver: u16,
+    pub controller_manager: u16,
+    pub kwok: u16,
+}
+
+impl Ports {
+    /// (environment variable, default) for each port, in the field order above.
+    const VARS: [(&'static str, u16); 5] = [
+        ("HELM_API_CLUSTER_ETCD_PORT", 23790),
+        ("HELM_API_CLUSTER_ETCD_PEER_PORT", 23800),
+        ("HELM_API_CLUSTER_APISERVER_PORT", 16443),
+        ("HELM_API_CLUSTER_CONTROLLER_MANAGER_PORT", 20257),
+        ("HELM_API_CLUSTER_KWOK_PORT", 20247),
+    ];
+
+    fn from_env() -> Result<Self> {
+        let mut values = [0u16; 5];
+        for (value, (var, default)) in values.iter_mut().zip(Self::VARS) {
+            *value = match std::env::var(var) {
+                Ok(text) => text.trim().parse().with_context(|| format!("{var}={text:?} is not a port number"))?,
+                Err(_) => default,
+            };
+        }
+        let [etcd, etcd_peer, apiserver, controller_manager, kwok] = values;
+        Ok(Self { etcd, etcd_peer, apiserver, controller_manager, kwok })
+    }
+
+    fn named(&self) -> [(&'static str, u16); 5] {
+        let v = [self.etcd, self.etcd_peer, self.apiserver, self.controller_manager, self.kwok];
+        [
+            (Self::VARS[0].0, v[0]),
+            (Self::VARS[1].0, v[1]),
+            (Self::VARS[2].0, v[2]),
+            (Self::VARS[3].0, v[3]),
+            (Self::VARS[4].0, v[4]),
+        ]
+    }
+}
+
+/// Where things are.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The running cluster's folder.
+    pub state: PathBuf,
+    /// The binaries' cache.
+    pub cache: PathBuf,
+    pub ports: Ports,
+}
+
+impl Layout {
+    fn new(root: &Path) -> Result<Self> {
+        let state = match std::env::var_os("HELM_API_CLUSTER_DIR") {
+            Some(dir) => absolute(PathBuf::from(dir))?,
+            None => root.join("target/cluster"),
+        };
+        let cache = match std::env::var_os("HELM_API_CLUSTER_CACHE") {
+            Some(dir) => absolute(PathBuf::from(dir))?,
+            None => user_cache_dir()?.join("helm-api/cluster"),
+        };
+        Ok(Self { state, cache, ports: Ports::from_env()? })
+    }
+
+    /// The admin kubeconfig.
+    pub fn kubeconfig(&self) -> PathBuf {
+        self.state.join("kubeconfig")
+    }
+}
+
+fn absolute(path: PathBuf) -> Result<PathBuf> {
+    if path.is_absolute() { Ok(path) } else { Ok(std::env::current_dir()?.join(path)) }
+}
+
+fn user_cache_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let home = std::env::var_os("HOME").context("neither HELM_API_CLUSTER_CACHE, XDG_CACHE_HOME nor HOME is set")?;
+    Ok(PathBuf::from(home).join(".cache"))
+}
+
+/// Dispatches `cluster <sub>`.
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let layout = Layout::new(root)?;
+    match args.first().map(String::as_str) {
+        Some("build") => {
+            let bins = build::build(root, &layout.cache)?;
+            println!("{}", bins.kube_apiserver.parent().map(Path::display).context("cache path")?);
+            Ok(())
+        }
+        Some("up") => {
+            let bins = build::build(root, &layout.cache)?;
+            up::up(&layout, &bins)
+        }
+        Some("down") => up::down(&layout),
+        Some("env") => env(root, &layout),
+        Some(other) => bail!("unknown cluster command {other:?} (build, up, down, env)"),
+        None => bail!("usage: cargo xtask cluster build|up|down|env"),
+    }
+}
+
+/// Prints `export` lines for KUBECONFIG and a PATH with the cached kubectl and helm.
+fn env(root: &Path, layout: &Layout) -> Result<()> {
+    let bins = build::locate(root, &layout.cache)?;
+    if !bins.complete() {
+        eprintln!("cluster: some binaries are not built yet; `cargo xtask cluster build` (or `up`) builds them");
+    }
+    if !layout.kubeconfig().is_file() {
+        eprintln!("cluster: not running; `cargo xtask cluster up` starts it");
+    }
+    println!("export KUBECONFIG={}", shell_quote(&layout.kubeconfig().display().to_string()));
+    let dirs: Vec<String> = bins.path_dirs().iter().map(|d| shell_quote(&d.display().to_string())).collect();
+    println!("export PATH={}:\"$PATH\"", dirs.join(":"));
+    Ok(())
+}
+
+/// Single-quotes a word for POSIX shells.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
