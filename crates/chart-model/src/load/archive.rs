@@ -13,8 +13,15 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Loads a chart archive from disk, as Helm's `loader.LoadFile`.
 pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<Chart, LoadError> {
     let name = path.display().to_string();
-    let data = std::fs::read(path).map_err(|e| LoadError::new(format!("open {name}: {}", super::os_error(&e))))?;
-    let head = &data[..data.len().min(512)];
+    let open_error = |e: std::io::Error| LoadError::new(format!("open {name}: {}", super::os_error(&e)));
+    // The archive is streamed: only its first 512 bytes are read to sniff its type.
+    let mut file = std::fs::File::open(path).map_err(open_error)?;
+    let mut head = Vec::with_capacity(512);
+    (&mut file)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| LoadError::new(format!("file '{name}' cannot be read: {}", super::os_error(&e))))?;
+    let head = head.as_slice();
     if !head.starts_with(b"\x1F\x8B\x08") {
         let kind = content_type::detect(head);
         if kind != "application/x-gzip" {
@@ -26,7 +33,8 @@ pub(crate) fn load_file(path: &Path, options: &LoadOptions) -> Result<Chart, Loa
             return Err(LoadError::new(format!("file '{name}' does not appear to be a gzipped archive; got '{kind}'")));
         }
     }
-    let files = archive_files(data.as_slice(), options).map_err(|e| {
+    let data = std::io::Cursor::new(head.to_vec()).chain(file);
+    let files = archive_files(data, options).map_err(|e| {
         if e.message() == GZIP_HEADER {
             LoadError::new(format!("file '{name}' does not appear to be a valid chart file (details: {GZIP_HEADER})"))
         } else {
