@@ -1,6 +1,6 @@
 //! `cargo xtask cluster build|up|down|env`: a real Kubernetes control plane on loopback for integration tests.
 //!
-//! etcd, kube-apiserver, kube-controller-manager, kubectl, KWOK (fake nodes and kubelets) and the real Helm CLI
+//! etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, KWOK (fake nodes and kubelets) and the real Helm CLI
 //! are built with Go from the module proxy (tools/cluster/*) and cached by version under
 //! `$HELM_API_CLUSTER_CACHE` (default `~/.cache/helm-api/cluster`). The running cluster's state (pids, logs,
 //! certificates, etcd data, kubeconfig) lives in `$HELM_API_CLUSTER_DIR` (default `target/cluster`).
@@ -20,40 +20,37 @@ pub struct Ports {
     pub etcd_peer: u16,
     pub apiserver: u16,
     pub controller_manager: u16,
+    pub scheduler: u16,
     pub kwok: u16,
 }
 
 impl Ports {
     /// (environment variable, default) for each port, in the field order above.
-    const VARS: [(&'static str, u16); 5] = [
+    const VARS: [(&'static str, u16); 6] = [
         ("HELM_API_CLUSTER_ETCD_PORT", 23790),
         ("HELM_API_CLUSTER_ETCD_PEER_PORT", 23800),
         ("HELM_API_CLUSTER_APISERVER_PORT", 16443),
         ("HELM_API_CLUSTER_CONTROLLER_MANAGER_PORT", 20257),
+        ("HELM_API_CLUSTER_SCHEDULER_PORT", 20259),
         ("HELM_API_CLUSTER_KWOK_PORT", 20247),
     ];
 
     fn from_env() -> Result<Self> {
-        let mut values = [0u16; 5];
+        let mut values = [0u16; 6];
         for (value, (var, default)) in values.iter_mut().zip(Self::VARS) {
             *value = match std::env::var(var) {
                 Ok(text) => text.trim().parse().with_context(|| format!("{var}={text:?} is not a port number"))?,
                 Err(_) => default,
             };
         }
-        let [etcd, etcd_peer, apiserver, controller_manager, kwok] = values;
-        Ok(Self { etcd, etcd_peer, apiserver, controller_manager, kwok })
+        let [etcd, etcd_peer, apiserver, controller_manager, scheduler, kwok] = values;
+        Ok(Self { etcd, etcd_peer, apiserver, controller_manager, scheduler, kwok })
     }
 
-    fn named(&self) -> [(&'static str, u16); 5] {
-        let v = [self.etcd, self.etcd_peer, self.apiserver, self.controller_manager, self.kwok];
-        [
-            (Self::VARS[0].0, v[0]),
-            (Self::VARS[1].0, v[1]),
-            (Self::VARS[2].0, v[2]),
-            (Self::VARS[3].0, v[3]),
-            (Self::VARS[4].0, v[4]),
-        ]
+    /// Each port with its variable.
+    fn named(&self) -> impl Iterator<Item = (&'static str, u16)> {
+        let values = [self.etcd, self.etcd_peer, self.apiserver, self.controller_manager, self.scheduler, self.kwok];
+        Self::VARS.into_iter().map(|(var, _)| var).zip(values)
     }
 }
 

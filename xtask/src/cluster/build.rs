@@ -28,6 +28,7 @@ const MODULES: &[Module] = &[
         binaries: &[
             ("kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver"),
             ("kube-controller-manager", "k8s.io/kubernetes/cmd/kube-controller-manager"),
+            ("kube-scheduler", "k8s.io/kubernetes/cmd/kube-scheduler"),
             ("kubectl", "k8s.io/kubernetes/cmd/kubectl"),
         ],
     },
@@ -51,6 +52,7 @@ pub struct Bins {
     pub etcd: PathBuf,
     pub kube_apiserver: PathBuf,
     pub kube_controller_manager: PathBuf,
+    pub kube_scheduler: PathBuf,
     pub kubectl: PathBuf,
     pub kwok: PathBuf,
     pub helm: PathBuf,
@@ -66,11 +68,12 @@ impl Bins {
         [&self.kubectl, &self.helm].iter().filter_map(|p| p.parent().map(Path::to_path_buf)).collect()
     }
 
-    fn all(&self) -> [&Path; 7] {
+    fn all(&self) -> [&Path; 8] {
         [
             &self.etcd,
             &self.kube_apiserver,
             &self.kube_controller_manager,
+            &self.kube_scheduler,
             &self.kubectl,
             &self.kwok,
             &self.helm,
@@ -114,6 +117,7 @@ pub fn locate(root: &Path, cache: &Path) -> Result<Bins> {
         etcd: find("etcd")?,
         kube_apiserver: find("kube-apiserver")?,
         kube_controller_manager: find("kube-controller-manager")?,
+        kube_scheduler: find("kube-scheduler")?,
         kubectl: find("kubectl")?,
         kwok_stages: kwok.with_file_name("kwok-stages.yaml"),
         kwok,

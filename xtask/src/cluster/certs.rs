@@ -40,6 +40,8 @@ IP.3 = 10.96.0.1
 pub const CLIENTS: &[(&str, &str)] = &[
     ("admin", "/O=system:masters/CN=helm-api-admin"),
     ("kube-controller-manager", "/CN=system:kube-controller-manager"),
+    ("kube-scheduler", "/CN=system:kube-scheduler"),
+    ("front-proxy-client", "/CN=front-proxy-client"),
 ];
 
 /// Writes ca.{crt,key}, apiserver.{crt,key}, one {crt,key} pair per client and sa.{key,pub} into `pki`.

@@ -1,5 +1,5 @@
-//! Starting and stopping the control plane: etcd, kube-apiserver, kube-controller-manager and KWOK, each in its
-//! own process group, with pids, logs and data in the state folder.
+//! Starting and stopping the control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
+//! KWOK, each in its own process group, with pids, logs and data in the state folder.
 
 use std::fs::File;
 use std::io::Write;
@@ -15,13 +15,18 @@ use super::build::Bins;
 use super::{Layout, certs};
 
 /// The components, in start order; `down` stops them in reverse.
-const COMPONENTS: &[&str] = &["etcd", "kube-apiserver", "kube-controller-manager", "kwok"];
+const COMPONENTS: &[&str] = &["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"];
 
 /// The one fake node KWOK manages.
 const NODE: &str = "kwok-node-0";
 
 /// The service CIDR (10.96.0.1 is in the serving certificate).
 const SERVICE_CIDR: &str = "10.96.0.0/12";
+
+/// The address the API server advertises in the `kubernetes` Service's endpoints. Endpoints may not be loopback,
+/// and without it kube-apiserver guesses from the default route (and fails on a host without one); nothing dials
+/// it here, so a fixed documentation address (RFC 5737) keeps the start deterministic.
+const ADVERTISE_ADDRESS: &str = "192.0.2.1";
 
 const READY_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -95,7 +100,9 @@ impl Cluster {
         let pki_file = |name: &str| pki.join(name).display().to_string();
         let server = format!("https://127.0.0.1:{}", p.apiserver);
         write_kubeconfig(&layout.kubeconfig(), &server, &pki, "admin")?;
-        write_kubeconfig(&state.join("kube-controller-manager.kubeconfig"), &server, &pki, "kube-controller-manager")?;
+        for user in ["kube-controller-manager", "kube-scheduler"] {
+            write_kubeconfig(&state.join(format!("{user}.kubeconfig")), &server, &pki, user)?;
+        }
 
         let etcd_client = format!("http://127.0.0.1:{}", p.etcd);
         let etcd_peer = format!("http://127.0.0.1:{}", p.etcd_peer);
@@ -124,6 +131,7 @@ impl Cluster {
             &[
                 format!("--etcd-servers={etcd_client}"),
                 "--bind-address=127.0.0.1".into(),
+                format!("--advertise-address={ADVERTISE_ADDRESS}"),
                 format!("--secure-port={}", p.apiserver),
                 format!("--tls-cert-file={}", pki_file("apiserver.crt")),
                 format!("--tls-private-key-file={}", pki_file("apiserver.key")),
@@ -136,6 +144,14 @@ impl Cluster {
                 "--allow-privileged=true".into(),
                 "--profiling=false".into(),
                 format!("--cert-dir={}", file("apiserver-certs")),
+                // The front proxy (aggregated API servers) and the requestheader CA its clients look up.
+                format!("--requestheader-client-ca-file={}", pki_file("ca.crt")),
+                "--requestheader-allowed-names=front-proxy-client".into(),
+                "--requestheader-username-headers=X-Remote-User".into(),
+                "--requestheader-group-headers=X-Remote-Group".into(),
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-".into(),
+                format!("--proxy-client-cert-file={}", pki_file("front-proxy-client.crt")),
+                format!("--proxy-client-key-file={}", pki_file("front-proxy-client.key")),
             ],
         )?;
         let kubeconfig = layout.kubeconfig();
@@ -163,6 +179,23 @@ impl Cluster {
                 "--use-service-account-credentials=true".into(),
                 "--leader-elect=false".into(),
                 "--cluster-name=helm-api".into(),
+                "--profiling=false".into(),
+            ],
+        )?;
+
+        let scheduler_kubeconfig = file("kube-scheduler.kubeconfig");
+        self.spawn(
+            "kube-scheduler",
+            &bins.kube_scheduler,
+            &[
+                format!("--kubeconfig={scheduler_kubeconfig}"),
+                format!("--authentication-kubeconfig={scheduler_kubeconfig}"),
+                format!("--authorization-kubeconfig={scheduler_kubeconfig}"),
+                "--bind-address=127.0.0.1".into(),
+                format!("--secure-port={}", p.scheduler),
+                format!("--tls-cert-file={}", pki_file("apiserver.crt")),
+                format!("--tls-private-key-file={}", pki_file("apiserver.key")),
+                "--leader-elect=false".into(),
                 "--profiling=false".into(),
             ],
         )?;
