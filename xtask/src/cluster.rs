@@ -1,7 +1,7 @@
 //! `cargo xtask cluster build|up|down|env`: a real Kubernetes control plane on loopback for integration tests.
 //!
-//! etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, KWOK (fake nodes and kubelets) and the real Helm CLI
-//! are built with Go from the module proxy (tools/cluster/*) and cached by version under
+//! etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, KWOK (fake nodes and kubelets) and the
+//! real Helm CLI are built with Go from the module proxy (tools/cluster/*) and cached by version under
 //! `$HELM_API_CLUSTER_CACHE` (default `~/.cache/helm-api/cluster`). The running cluster's state (pids, logs,
 //! certificates, etcd data, kubeconfig) lives in `$HELM_API_CLUSTER_DIR` (default `target/cluster`).
 

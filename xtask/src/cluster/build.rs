@@ -128,6 +128,11 @@ pub fn locate(root: &Path, cache: &Path) -> Result<Bins> {
 
 /// Builds every missing binary, one at a time under `nice -n 19`, and returns their paths.
 pub fn build(root: &Path, cache: &Path) -> Result<Bins> {
+    let bins = locate(root, cache)?;
+    if bins.complete() {
+        eprintln!("cluster: every binary is cached under {}", cache.display());
+        return Ok(bins);
+    }
     check_go()?;
     for module in MODULES {
         let dir = root.join("tools/cluster").join(module.dir);
@@ -138,7 +143,7 @@ pub fn build(root: &Path, cache: &Path) -> Result<Bins> {
                 eprintln!("cluster: {name} {version} cached at {}", out.display());
                 continue;
             }
-            let ldflags = ldflags(module.module, &version);
+            let ldflags = ldflags(root, module.module, &version)?;
             go_build(&dir, package, &out, &ldflags).with_context(|| format!("building {name} {version}"))?;
         }
     }
@@ -165,7 +170,7 @@ fn check_go() -> Result<()> {
 
 /// The version stamps the projects' own release builds set, so `kubectl version`, discovery's /version and
 /// `helm version` answer as released binaries do (Helm's default Capabilities.KubeVersion included).
-fn ldflags(module: &str, version: &str) -> String {
+fn ldflags(root: &Path, module: &str, version: &str) -> Result<String> {
     let mut flags = vec!["-s".to_string(), "-w".to_string()];
     let numbers: Vec<&str> = version.trim_start_matches('v').split('.').collect();
     match module {
@@ -183,8 +188,9 @@ fn ldflags(module: &str, version: &str) -> String {
         "helm.sh/helm/v3" => {
             flags.push(format!("-X helm.sh/helm/v3/internal/version.version={version}"));
             flags.push("-X helm.sh/helm/v3/internal/version.gitTreeState=clean".to_string());
-            // Helm's Makefile: the Kubernetes version its client-go speaks (v0.37 -> 1.37).
-            let client_go = HELM_CLIENT_GO_MINOR;
+            // Helm's Makefile: the Kubernetes version of the client-go it requires (v0.37.0 -> 1.37).
+            let client_go = required_version(&root.join("tools/cluster/helm/go.mod"), "k8s.io/client-go")?;
+            let client_go = client_go.split('.').nth(1).context("client-go version has a minor")?.to_string();
             for package in ["helm.sh/helm/v3/pkg/lint/rules", "helm.sh/helm/v3/pkg/chartutil"] {
                 flags.push(format!("-X {package}.k8sVersionMajor=1"));
                 flags.push(format!("-X {package}.k8sVersionMinor={client_go}"));
@@ -192,11 +198,8 @@ fn ldflags(module: &str, version: &str) -> String {
         }
         _ => {}
     }
-    flags.join(" ")
+    Ok(flags.join(" "))
 }
-
-/// The minor version of k8s.io/client-go that Helm v3.22.0's go.mod requires (v0.37.0).
-const HELM_CLIENT_GO_MINOR: &str = "37";
 
 fn go_build(dir: &Path, package: &str, out: &Path, ldflags: &str) -> Result<()> {
     let parent = out.parent().context("binary path has a folder")?;

@@ -123,7 +123,9 @@ impl Cluster {
                 "--log-level=warn".into(),
             ],
         )?;
-        self.wait("etcd", Duration::from_secs(60), || Ok(TcpStream::connect((Ipv4Addr::LOCALHOST, p.etcd)).is_ok()))?;
+        self.wait("etcd listening", Duration::from_secs(60), || {
+            Ok(TcpStream::connect((Ipv4Addr::LOCALHOST, p.etcd)).is_ok())
+        })?;
 
         self.spawn(
             "kube-apiserver",
@@ -155,7 +157,7 @@ impl Cluster {
             ],
         )?;
         let kubeconfig = layout.kubeconfig();
-        self.wait("kube-apiserver", READY_TIMEOUT, || {
+        self.wait("kube-apiserver /readyz ok", READY_TIMEOUT, || {
             Ok(kubectl(bins, &kubeconfig, &["get", "--raw=/readyz"]).is_ok_and(|out| out.trim() == "ok"))
         })?;
 
@@ -217,11 +219,11 @@ impl Cluster {
         let node = state.join("node.yaml");
         std::fs::write(&node, NODE_YAML.replace("NAME", NODE))?;
         let node_arg = node.display().to_string();
-        self.wait("the fake node", READY_TIMEOUT, || {
+        self.wait("creating the fake node", READY_TIMEOUT, || {
             Ok(kubectl(bins, &kubeconfig, &["apply", "-f", &node_arg]).is_ok())
         })?;
         let node_ref = format!("node/{NODE}");
-        self.wait("the fake node to be Ready", READY_TIMEOUT, || {
+        self.wait("the fake node Ready", READY_TIMEOUT, || {
             Ok(kubectl(
                 bins,
                 &kubeconfig,
@@ -230,7 +232,7 @@ impl Cluster {
             .is_ok_and(|s| s.trim() == "True"))
         })?;
         // Pods need the namespace's default ServiceAccount, which the controller manager creates.
-        self.wait("the default ServiceAccount", READY_TIMEOUT, || {
+        self.wait("the default ServiceAccount created", READY_TIMEOUT, || {
             Ok(kubectl(bins, &kubeconfig, &["get", "serviceaccount", "default", "-n", "default"]).is_ok())
         })?;
         Ok(())
@@ -259,7 +261,7 @@ impl Cluster {
         let start = Instant::now();
         loop {
             if ready()? {
-                eprintln!("cluster: {what} ready after {:.1?}", start.elapsed());
+                eprintln!("cluster: {what}: {:.1?}", start.elapsed());
                 return Ok(());
             }
             for (name, child) in &mut self.started {
