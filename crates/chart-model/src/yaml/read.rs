@@ -90,3 +90,59 @@ fn type_error(value: &Value, go_type: &str) -> YamlError {
     };
     YamlError::new(format!("{DECODING}json: cannot unmarshal {kind} into Go value of type {go_type}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs on a thread with room for the deep values these tests build and compare.
+    fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+        let handle = std::thread::Builder::new().stack_size(256 << 20).spawn(f).expect("thread");
+        assert!(handle.join().is_ok());
+    }
+
+    #[test]
+    fn nesting_up_to_go_yaml_limits_is_read() {
+        with_big_stack(|| {
+            let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+            let value = from_slice(flow.as_bytes()).expect("10000 flow levels are allowed");
+            let mut depth = 0;
+            let mut v = &value;
+            while let Value::List(items) = v {
+                depth += 1;
+                match items.first() {
+                    Some(inner) => v = inner,
+                    None => break,
+                }
+            }
+            assert_eq!(depth, 10_000);
+            dismantle(value);
+            let block = format!("{}x", "- ".repeat(9_999));
+            let value = from_slice(block.as_bytes()).expect("9999 block levels are allowed");
+            dismantle(value);
+        });
+    }
+
+    #[test]
+    fn alias_chains_past_the_decoded_depth_are_refused() {
+        // Each anchor nests the previous one a level deeper: no scanner limit applies.
+        let mut doc = String::from("- &a0 [x]\n");
+        for i in 1..=20_001 {
+            doc.push_str(&format!("- &a{i} [*a{}]\n", i - 1));
+        }
+        let err = from_slice(doc.as_bytes()).expect_err("too deep after expansion");
+        assert!(err.message().contains("exceeded max depth of 20000") || err.message().contains("excessive aliasing"));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut doc = String::from("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+        let mut prev = 'a';
+        for name in "bcdefghi".chars() {
+            doc.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+            prev = name;
+        }
+        let err = from_slice(doc.as_bytes()).expect_err("bomb");
+        assert_eq!(err.message(), "error converting YAML to JSON: yaml: document contains excessive aliasing");
+    }
+}
