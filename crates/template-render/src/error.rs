@@ -17,12 +17,26 @@ pub struct ParseError {
     pub message: String,
 }
 
+/// A template that fails while executing, with Go's message
+/// (`template: NAME:LINE:COL: executing "NAME" at <NODE>: message`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ExecError {
+    /// The name of the template that was executing.
+    pub name: Arc<str>,
+    /// Go's whole message, location included.
+    pub message: String,
+}
+
 /// Everything that can go wrong in template-render.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// A template does not parse.
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// A template fails while executing.
+    #[error(transparent)]
+    Exec(#[from] ExecError),
 }
 
 /// The result type of template-render.

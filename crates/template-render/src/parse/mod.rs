@@ -1,7 +1,7 @@
 //! Parsing a template file into its trees, as Go's `text/template` `Parse` does.
 
 mod literal;
-mod node;
+pub(crate) mod node;
 mod parser;
 #[cfg(test)]
 mod tests;

@@ -233,7 +233,7 @@ pub struct StringLit {
     /// Where the quoted spelling ends.
     pub end: Pos,
     /// The string after unquoting.
-    pub text: Box<str>,
+    pub text: Arc<str>,
 }
 
 /// Field accesses on an operand that is not a field or variable.
@@ -260,7 +260,7 @@ impl Printer<'_> {
         }
     }
 
-    fn node(&mut self, node: &Node) {
+    pub(crate) fn node(&mut self, node: &Node) {
         match node {
             Node::Text(t) => self.out.push_str(self.src.get(t.pos..t.end).unwrap_or("")),
             Node::Action(a) => {

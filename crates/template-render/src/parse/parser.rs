@@ -590,7 +590,7 @@ impl<'a> Parser<'a> {
             }
             TokenKind::String | TokenKind::RawString => {
                 let text = unquote(self.text(token)).map_err(|e| self.error(e.to_owned()))?;
-                Operand::String(StringLit { pos, end: token.end, text: text.into_boxed_str() })
+                Operand::String(StringLit { pos, end: token.end, text: Arc::from(text) })
             }
             _ => {
                 self.backup();

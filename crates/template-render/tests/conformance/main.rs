@@ -1,4 +1,5 @@
 //! Conformance against Go: every golden case of tests/golden, compared with what Go's text/template produced.
 
+mod eval;
 mod golden;
 mod parse;

@@ -1,0 +1,1034 @@
+//! Executing templates as Go's `text/template/exec.go` does: template sets, the walk over a tree,
+//! pipelines, field and method access, function calls with Go's argument conversions, and Go's errors.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::builtins::truth;
+use crate::error::{Error, ExecError, ParseError};
+use crate::gofmt;
+use crate::parse::{Action, Branch, Command, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree};
+use crate::quote::go_quote;
+use crate::registry::{FuncMap, Function};
+use crate::value::{GoType, Kind, Object, Signature, Value};
+
+/// Go's limit on nested `{{template}}` calls (`maxExecDepth`).
+pub const MAX_EXEC_DEPTH: usize = 100_000;
+
+/// What a field lookup on a map does when the key is missing (Go's `missingkey` option).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MissingKey {
+    /// The default: no value, which prints as `<no value>`.
+    #[default]
+    Invalid,
+    /// The zero value of the map's element type (nil for `interface{}`), as Helm sets it.
+    Zero,
+    /// An error, `map has no entry for key "x"` (Helm's strict mode).
+    Error,
+}
+
+/// A set of templates that can call one another, with the functions they may use.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateSet {
+    trees: HashMap<Arc<str>, Arc<Tree>>,
+    funcs: FuncMap,
+    missing_key: MissingKey,
+    root: Option<Arc<str>>,
+}
+
+impl TemplateSet {
+    /// An empty set whose templates may call `funcs` (and Go's builtins).
+    pub fn new(funcs: FuncMap) -> Self {
+        TemplateSet { trees: HashMap::new(), funcs, missing_key: MissingKey::Invalid, root: None }
+    }
+
+    /// Sets the `missingkey` option.
+    pub fn set_missing_key(&mut self, missing_key: MissingKey) {
+        self.missing_key = missing_key;
+    }
+
+    /// The `missingkey` option.
+    pub fn missing_key(&self) -> MissingKey {
+        self.missing_key
+    }
+
+    /// The functions.
+    pub fn funcs(&self) -> &FuncMap {
+        &self.funcs
+    }
+
+    /// Parses a file as `t.New(name).Parse(text)` does and adds its templates to the set:
+    /// a definition replaces an earlier one of the same name unless it is empty.
+    pub fn parse(&mut self, name: &str, text: &str, delims: Option<(&str, &str)>) -> Result<(), ParseError> {
+        let (left_delim, right_delim) = delims.unwrap_or(("", ""));
+        let options = ParseOptions { left_delim, right_delim, functions: &self.funcs };
+        let trees = crate::parse::parse(name, text, &options)?;
+        if self.root.is_none() {
+            self.root = Some(Arc::from(name));
+        }
+        for tree in trees {
+            self.add_tree(tree);
+        }
+        Ok(())
+    }
+
+    /// Adds a parsed template (Go's `AddParseTree`, keeping a non-empty one over an empty newcomer).
+    pub fn add_tree(&mut self, tree: Tree) {
+        if tree.is_empty() && self.trees.contains_key(&tree.name) {
+            return;
+        }
+        self.trees.insert(tree.name.clone(), Arc::new(tree));
+    }
+
+    /// The template of that name.
+    pub fn lookup(&self, name: &str) -> Option<&Tree> {
+        self.trees.get(name).map(|t| &**t)
+    }
+
+    /// The names of the templates in the set, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.trees.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let mut out = String::new();
+        let mut counters = HashMap::new();
+        self.execute_into(name, data, &mut out, &mut counters)?;
+        Ok(out)
+    }
+
+    fn execute_into(
+        &self,
+        name: &str,
+        data: &Value,
+        out: &mut String,
+        counters: &mut HashMap<Box<str>, usize>,
+    ) -> Result<(), Error> {
+        let Some(tree) = self.lookup(name) else {
+            return Err(ExecError {
+                name: Arc::from(name),
+                message: format!(
+                    "template: no template {} associated with template {}",
+                    go_quote(name),
+                    go_quote(self.root.as_deref().unwrap_or(name))
+                ),
+            }
+            .into());
+        };
+        let mut state = State {
+            set: self,
+            tree,
+            vars: Vec::new(),
+            base: 0,
+            depth: 0,
+            at: At::None,
+            counters: std::mem::take(counters),
+        };
+        let dot = Val { v: data.clone(), iface: false };
+        state.vars.push(("$", dot.clone()));
+        let result = state.walk_list(&dot, &tree.root, out);
+        *counters = std::mem::take(&mut state.counters);
+        result.map(|_| ())
+    }
+}
+
+/// What a function sees of the execution that calls it: enough for `include` and `tpl`.
+pub struct CallContext<'s, 't> {
+    state: &'s mut State<'t>,
+}
+
+impl<'t> CallContext<'_, 't> {
+    /// The template set being executed.
+    pub fn set(&self) -> &'t TemplateSet {
+        self.state.set
+    }
+
+    /// The name of the template executing the call.
+    pub fn template_name(&self) -> &str {
+        &self.state.tree.name
+    }
+
+    /// Executes another template of the set into a string, as `ExecuteTemplate` does from a function
+    /// (a fresh variable scope and depth; counters are shared with the caller).
+    pub fn execute_template(&mut self, name: &str, dot: &Value) -> Result<String, Error> {
+        let mut out = String::new();
+        let set = self.state.set;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            set.execute_into(name, dot, &mut out, &mut self.state.counters)
+        })?;
+        Ok(out)
+    }
+
+    /// A counter shared by every execution nested in this one, such as Helm's count of
+    /// `include` calls per template name.
+    pub fn counter(&mut self, key: &str) -> &mut usize {
+        self.state.counters.entry(Box::from(key)).or_insert(0)
+    }
+}
+
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_GROWTH: usize = 4 * 1024 * 1024;
+
+/// A value with whether it is held in an `interface{}` (a map or slice element), which
+/// changes how Go names its type in errors.
+#[derive(Clone, Debug)]
+struct Val {
+    v: Value,
+    iface: bool,
+}
+
+impl Val {
+    fn concrete(v: Value) -> Val {
+        Val { v, iface: false }
+    }
+
+    /// The type Go's reflection shows for it.
+    fn type_name(&self) -> String {
+        if self.iface || matches!(self.v, Value::Nil) {
+            "interface {}".to_owned()
+        } else {
+            self.v.type_name().into_owned()
+        }
+    }
+}
+
+/// The node an error is reported at (Go's `state.node`).
+#[derive(Clone, Copy)]
+enum At<'t> {
+    None,
+    Node(&'t Node),
+    Action(&'t Action),
+    Pipe(&'t Pipe),
+    Command(&'t Command),
+    Operand(&'t Operand),
+}
+
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The function being called: a registered function or a host object's method.
+enum Callee<'a> {
+    Function(&'a Function, bool),
+    Method(&'a Arc<dyn Object>, Signature),
+}
+
+struct State<'t> {
+    set: &'t TemplateSet,
+    tree: &'t Tree,
+    vars: Vec<(&'t str, Val)>,
+    base: usize,
+    depth: usize,
+    at: At<'t>,
+    counters: HashMap<Box<str>, usize>,
+}
+
+fn operand_pos(op: &Operand) -> Pos {
+    match op {
+        Operand::Identifier(i) => i.pos,
+        Operand::Dot(p) | Operand::Nil(p) | Operand::Bool(p, _) => *p,
+        Operand::Number(n) => n.pos,
+        Operand::String(s) => s.pos,
+        Operand::Field(p) | Operand::Variable(p) => p.pos,
+        Operand::Chain(c) => c.pos,
+        Operand::Pipe(p) => p.pos,
+    }
+}
+
+impl<'t> State<'t> {
+    // ---- errors ----
+
+    fn node_string(&self, at: At<'t>) -> String {
+        let mut out = String::new();
+        let mut p = crate::parse::node::Printer { src: &self.tree.source, out: &mut out };
+        match at {
+            At::None => {}
+            At::Node(n) => p.node(n),
+            At::Action(a) => {
+                p.out.push_str("{{");
+                p.pipe(&a.pipe);
+                p.out.push_str("}}");
+            }
+            At::Pipe(pipe) => p.pipe(pipe),
+            At::Command(c) => {
+                for (i, arg) in c.args.iter().enumerate() {
+                    if i > 0 {
+                        p.out.push(' ');
+                    }
+                    p.operand(arg);
+                }
+            }
+            At::Operand(o) => p.operand(o),
+        }
+        out
+    }
+
+    fn operand_string(&self, op: &Operand) -> String {
+        let mut out = String::new();
+        crate::parse::node::Printer { src: &self.tree.source, out: &mut out }.operand(op);
+        out
+    }
+
+    fn error(&self, message: impl Into<String>) -> Error {
+        let message = message.into();
+        let name = &self.tree.name;
+        let pos = match self.at {
+            At::None => {
+                return ExecError { name: name.clone(), message: format!("template: {name}: {message}") }.into();
+            }
+            At::Node(n) => match n {
+                Node::Text(t) => t.pos,
+                Node::Action(a) => a.pos,
+                Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
+                Node::Template(t) => t.pos,
+                Node::Break(c) | Node::Continue(c) => c.pos,
+            },
+            At::Action(a) => a.pos,
+            At::Pipe(p) => p.pos,
+            At::Command(c) => c.pos,
+            At::Operand(o) => operand_pos(o),
+        };
+        let (line, col) = self.tree.location(pos);
+        let context = self.node_string(self.at);
+        ExecError {
+            name: name.clone(),
+            message: format!(
+                "template: {}:{line}:{col}: executing {} at <{context}>: {message}",
+                self.tree.parse_name,
+                go_quote(name)
+            ),
+        }
+        .into()
+    }
+
+    // ---- variables ----
+
+    fn var_value(&self, name: &str) -> Result<Val> {
+        for (n, v) in self.vars[self.base..].iter().rev() {
+            if *n == name {
+                return Ok(v.clone());
+            }
+        }
+        Err(self.error(format!("undefined variable: {name}")))
+    }
+
+    fn set_var(&mut self, name: &str, value: Val) -> Result<()> {
+        for (n, v) in self.vars[self.base..].iter_mut().rev() {
+            if *n == name {
+                *v = value;
+                return Ok(());
+            }
+        }
+        Err(self.error(format!("undefined variable: {name}")))
+    }
+
+    fn set_top_var(&mut self, n: usize, value: Val) {
+        let len = self.vars.len();
+        if let Some(slot) = self.vars.get_mut(len - n) {
+            slot.1 = value;
+        }
+    }
+
+    // ---- walking ----
+
+    fn walk_list(&mut self, dot: &Val, list: &'t List, out: &mut String) -> Result<Flow> {
+        for node in &list.nodes {
+            match self.walk(dot, node, out)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Val, node: &'t Node, out: &mut String) -> Result<Flow> {
+        self.at = At::Node(node);
+        match node {
+            Node::Text(t) => out.push_str(self.tree.text(t.pos, t.end)),
+            Node::Action(a) => {
+                let val = self.eval_pipeline(dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.at = At::Action(a);
+                    self.print_value(&val.v, out)?;
+                }
+            }
+            Node::If(b) => return self.walk_if_or_with(false, dot, b, out),
+            Node::With(b) => return self.walk_if_or_with(true, dot, b, out),
+            Node::Range(b) => return self.walk_range(dot, b, out),
+            Node::Template(t) => self.walk_template(dot, t, out)?,
+            Node::Break(_) => return Ok(Flow::Break),
+            Node::Continue(_) => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn print_value(&self, v: &Value, out: &mut String) -> Result<()> {
+        match v {
+            Value::Invalid => out.push_str("<no value>"),
+            Value::Object(o) if o.kind() == Kind::Func => {
+                return Err(self.error(format!("can't print {} of type {}", self.node_string(self.at), o.type_name())));
+            }
+            Value::Object(o) if o.kind() == Kind::Pointer && !o.is_nil() && o.stringer().is_none() => {
+                // printableValue indirects pointers: a pointer to a struct prints as the struct.
+                let mut s = gofmt::sprint(std::slice::from_ref(v));
+                if s.starts_with('&') {
+                    s.remove(0);
+                }
+                out.push_str(&s);
+            }
+            v => gofmt::print_value(v, out),
+        }
+        Ok(())
+    }
+
+    fn walk_if_or_with(&mut self, with: bool, dot: &Val, b: &'t Branch, out: &mut String) -> Result<Flow> {
+        let mark = self.vars.len();
+        let result = self.if_or_with(with, dot, b, out);
+        self.vars.truncate(mark);
+        result
+    }
+
+    fn if_or_with(&mut self, with: bool, dot: &Val, b: &'t Branch, out: &mut String) -> Result<Flow> {
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        if let Value::Object(o) = &val.v
+            && o.kind() == Kind::Func
+        {
+            return Err(self.error(format!("if/with can't use {}", gofmt::sprint(std::slice::from_ref(&val.v)))));
+        }
+        if truth(&val.v) {
+            if with { self.walk_list(&val, &b.list, out) } else { self.walk_list(dot, &b.list, out) }
+        } else if let Some(else_list) = &b.else_list {
+            self.walk_list(dot, else_list, out)
+        } else {
+            Ok(Flow::Normal)
+        }
+    }
+
+    fn walk_range(&mut self, dot: &Val, r: &'t Branch, out: &mut String) -> Result<Flow> {
+        let mark = self.vars.len();
+        let result = self.range(dot, r, out);
+        self.vars.truncate(mark);
+        result.map(|_| Flow::Normal)
+    }
+
+    fn one_iteration(&mut self, r: &'t Branch, index: Val, elem: Val, out: &mut String) -> Result<bool> {
+        let decl = &r.pipe.decl;
+        if !decl.is_empty() {
+            if r.pipe.is_assign {
+                if decl.len() > 1 {
+                    self.set_var(&decl[0].names[0], index.clone())?;
+                } else {
+                    self.set_var(&decl[0].names[0], elem.clone())?;
+                }
+            } else {
+                self.set_top_var(1, elem.clone());
+            }
+        }
+        if decl.len() > 1 {
+            if r.pipe.is_assign {
+                self.set_var(&decl[1].names[0], elem.clone())?;
+            } else {
+                self.set_top_var(2, index);
+            }
+        }
+        let mark = self.vars.len();
+        let flow = self.walk_list(&elem, &r.list, out);
+        self.vars.truncate(mark);
+        Ok(matches!(flow?, Flow::Break))
+    }
+
+    fn range(&mut self, dot: &Val, r: &'t Branch, out: &mut String) -> Result<()> {
+        self.at = At::Pipe(&r.pipe);
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        match &val.v {
+            Value::Int(_) | Value::Int64(_) => {
+                if r.pipe.decl.len() > 1 {
+                    return Err(self.error(format!(
+                        "can't use {} to iterate over more than one variable",
+                        gofmt::sprint(std::slice::from_ref(&val.v))
+                    )));
+                }
+                let n = val.v.as_int().unwrap_or(0);
+                if n > 0 {
+                    for i in 0..n {
+                        let v = if matches!(val.v, Value::Int(_)) { Value::Int(i) } else { Value::Int64(i) };
+                        if self.one_iteration(r, Val::concrete(Value::Invalid), Val::concrete(v), out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            Value::List(l) => {
+                if !l.is_empty() {
+                    for (i, e) in l.iter().enumerate() {
+                        let elem = Val { v: e.clone(), iface: true };
+                        if self.one_iteration(r, Val::concrete(Value::Int(i as i64)), elem, out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            Value::Map(m) => {
+                if !m.is_empty() {
+                    for (k, e) in m.iter() {
+                        let elem = Val { v: e.clone(), iface: true };
+                        if self.one_iteration(r, Val::concrete(Value::String(k.clone())), elem, out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            Value::Invalid => {}
+            Value::Object(o) if o.kind() == Kind::Slice => {
+                let elems = o.elements().unwrap_or_default();
+                if !elems.is_empty() {
+                    for (i, e) in elems.into_iter().enumerate() {
+                        if self.one_iteration(r, Val::concrete(Value::Int(i as i64)), Val::concrete(e), out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            Value::Object(o) if o.kind() == Kind::Map => {
+                let fields = o.fields();
+                if !fields.is_empty() {
+                    for (k, e) in fields {
+                        if self.one_iteration(r, Val::concrete(Value::string(&k)), Val::concrete(e), out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            Value::Object(o) if matches!(o.kind(), Kind::Int | Kind::Uint) => {
+                if r.pipe.decl.len() > 1 {
+                    return Err(self.error(format!(
+                        "can't use {} to iterate over more than one variable",
+                        gofmt::sprint(std::slice::from_ref(&val.v))
+                    )));
+                }
+                let n = o.int().map_or_else(|| o.uint().unwrap_or(0), |i| i.max(0) as u64);
+                if n > 0 {
+                    for i in 0..n {
+                        let v = Value::Int(i as i64);
+                        if self.one_iteration(r, Val::concrete(Value::Invalid), Val::concrete(v), out)? {
+                            break;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            v => {
+                return Err(self.error(format!("range can't iterate over {}", gofmt::sprint(std::slice::from_ref(v)))));
+            }
+        }
+        if let Some(else_list) = &r.else_list {
+            self.walk_list(dot, else_list, out)?;
+        }
+        Ok(())
+    }
+
+    fn walk_template(&mut self, dot: &Val, t: &'t TemplateCall, out: &mut String) -> Result<()> {
+        let set = self.set;
+        let Some(tree) = set.trees.get(&*t.name) else {
+            return Err(self.error(format!("template {} not defined", go_quote(&t.name))));
+        };
+        if self.depth >= MAX_EXEC_DEPTH {
+            return Err(self.error(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
+        }
+        let new_dot = match &t.pipe {
+            Some(pipe) => self.eval_pipeline(dot, pipe)?,
+            None => Val::concrete(Value::Invalid),
+        };
+        let saved_tree = self.tree;
+        let saved_base = self.base;
+        let saved_at = self.at;
+        let mark = self.vars.len();
+        self.tree = tree;
+        self.base = mark;
+        self.depth += 1;
+        self.vars.push(("$", new_dot.clone()));
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.walk_list(&new_dot, &tree.root, out));
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        self.base = saved_base;
+        if result.is_ok() {
+            self.tree = saved_tree;
+            self.at = saved_at;
+        }
+        result.map(|_| ())
+    }
+
+    // ---- evaluation ----
+
+    fn eval_pipeline(&mut self, dot: &Val, pipe: &'t Pipe) -> Result<Val> {
+        self.at = At::Pipe(pipe);
+        let mut value: Option<Val> = None;
+        for cmd in &pipe.cmds {
+            let mut v =
+                stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_command(dot, cmd, value.take()))?;
+            // An interface{} is unwrapped to the value inside; a nil one to no value.
+            if matches!(v.v, Value::Nil) {
+                v.v = Value::Invalid;
+            }
+            v.iface = false;
+            value = Some(v);
+        }
+        let value = value.unwrap_or_else(|| Val::concrete(Value::Invalid));
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(&var.names[0], value.clone())?;
+            } else {
+                self.vars.push((&var.names[0], value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &[Operand], has_final: bool, first: &Operand) -> Result<()> {
+        if args.len() > 1 || has_final {
+            let shown = match first {
+                Operand::Pipe(p) => {
+                    let mut out = String::new();
+                    crate::parse::node::Printer { src: &self.tree.source, out: &mut out }.pipe(p);
+                    out
+                }
+                other => self.operand_string(other),
+            };
+            return Err(self.error(format!("can't give argument to non-function {shown}")));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Val, cmd: &'t Command, final_: Option<Val>) -> Result<Val> {
+        let Some(first) = cmd.args.first() else { return Ok(Val::concrete(Value::Invalid)) };
+        match first {
+            Operand::Field(p) => {
+                self.at = At::Operand(first);
+                return self.eval_field_chain(dot, dot.clone(), first, &p.names, &cmd.args[1..], final_, cmd);
+            }
+            Operand::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args[1..], final_, cmd),
+            Operand::Identifier(id) => {
+                self.at = At::Operand(first);
+                return self.eval_function(dot, &id.name, first, At::Command(cmd), &cmd.args[1..], final_);
+            }
+            Operand::Pipe(p) => {
+                self.not_a_function(&cmd.args, final_.is_some(), first)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Operand::Variable(v) => return self.eval_variable(dot, first, &v.names, &cmd.args, final_, cmd),
+            _ => {}
+        }
+        self.at = At::Operand(first);
+        self.not_a_function(&cmd.args, final_.is_some(), first)?;
+        match first {
+            Operand::Bool(_, b) => Ok(Val::concrete(Value::Bool(*b))),
+            Operand::Dot(_) => Ok(dot.clone()),
+            Operand::Nil(_) => Err(self.error("nil is not a command")),
+            Operand::Number(_) => self.ideal_constant(first).map(Val::concrete),
+            Operand::String(s) => Ok(Val::concrete(Value::String(s.text.clone()))),
+            _ => Err(self.error(format!("can't evaluate command {}", go_quote(&self.operand_string(first))))),
+        }
+    }
+
+    fn ideal_constant(&mut self, op: &'t Operand) -> Result<Value> {
+        self.at = At::Operand(op);
+        let Operand::Number(n) = op else { return Ok(Value::Invalid) };
+        let text = self.tree.text(n.pos, n.end);
+        let v = &n.value;
+        let is_hex_int = text.len() > 2
+            && text.starts_with('0')
+            && matches!(text.as_bytes()[1], b'x' | b'X')
+            && !text.contains(['p', 'P']);
+        if v.is_complex {
+            return Err(self.error("complex constants are not supported"));
+        }
+        if v.is_float && !is_hex_int && !text.starts_with('\'') && text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Value::Float64(v.float64));
+        }
+        if v.is_int {
+            return Ok(Value::Int(v.int64));
+        }
+        if v.is_uint {
+            return Err(self.error(format!("{text} overflows int")));
+        }
+        Ok(Value::Invalid)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_chain(
+        &mut self,
+        dot: &Val,
+        node: &'t Operand,
+        chain: &'t crate::parse::Chain,
+        args: &'t [Operand],
+        final_: Option<Val>,
+        cmd: &'t Command,
+    ) -> Result<Val> {
+        self.at = At::Operand(node);
+        if matches!(chain.node, Operand::Nil(_)) {
+            return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(node))));
+        }
+        let pipe = self.eval_arg_val(dot, GoType::Reflect, &chain.node)?;
+        self.eval_field_chain(dot, pipe, node, &chain.fields, args, final_, cmd)
+    }
+
+    fn eval_variable(
+        &mut self,
+        dot: &Val,
+        node: &'t Operand,
+        names: &'t [Box<str>],
+        cmd_args: &'t [Operand],
+        final_: Option<Val>,
+        cmd: &'t Command,
+    ) -> Result<Val> {
+        self.at = At::Operand(node);
+        let value = self.var_value(&names[0])?;
+        if names.len() == 1 {
+            self.not_a_function(cmd_args, final_.is_some(), node)?;
+            return Ok(value);
+        }
+        let args = if cmd_args.is_empty() { cmd_args } else { &cmd_args[1..] };
+        self.eval_field_chain(dot, value, node, &names[1..], args, final_, cmd)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        mut receiver: Val,
+        node: &'t Operand,
+        idents: &'t [Box<str>],
+        args: &'t [Operand],
+        final_: Option<Val>,
+        cmd: &'t Command,
+    ) -> Result<Val> {
+        let n = idents.len();
+        for ident in &idents[..n - 1] {
+            receiver = self.eval_field(dot, ident, node, &[], None, receiver, cmd)?;
+        }
+        self.eval_field(dot, &idents[n - 1], node, args, final_, receiver, cmd)
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Val,
+        name: &str,
+        node: &'t Operand,
+        call_node: At<'t>,
+        args: &'t [Operand],
+        final_: Option<Val>,
+    ) -> Result<Val> {
+        self.at = At::Operand(node);
+        let set = self.set;
+        let Some((function, builtin)) = set.funcs.get(name) else {
+            return Err(self.error(format!("{} is not a defined function", go_quote(name))));
+        };
+        self.eval_call(dot, Callee::Function(function, builtin), call_node, name, args, final_)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field(
+        &mut self,
+        dot: &Val,
+        name: &str,
+        node: &'t Operand,
+        args: &'t [Operand],
+        final_: Option<Val>,
+        receiver: Val,
+        _cmd: &'t Command,
+    ) -> Result<Val> {
+        let missing_key = self.set.missing_key;
+        if receiver.v.is_invalid() {
+            if missing_key == MissingKey::Error {
+                return Err(self.error(format!("nil data; no entry for key {}", go_quote(name))));
+            }
+            return Ok(Val::concrete(Value::Invalid));
+        }
+        if matches!(receiver.v, Value::Nil) {
+            return Err(self.error(format!("nil pointer evaluating interface {{}}.{name}")));
+        }
+        let has_args = !args.is_empty() || final_.is_some();
+        match &receiver.v {
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.error(format!("{name} is not a method but has arguments")));
+                }
+                return match m.get(name) {
+                    Some(v) => Ok(Val { v: v.clone(), iface: true }),
+                    None => match missing_key {
+                        MissingKey::Invalid => Ok(Val::concrete(Value::Invalid)),
+                        MissingKey::Zero => Ok(Val { v: Value::Nil, iface: true }),
+                        MissingKey::Error => Err(self.error(format!("map has no entry for key {}", go_quote(name)))),
+                    },
+                };
+            }
+            Value::Object(o) => {
+                if let Some(sig) = o.method(name) {
+                    let o = o.clone();
+                    return self.eval_call(dot, Callee::Method(&o, sig), At::Operand(node), name, args, final_);
+                }
+                match o.kind() {
+                    Kind::Struct | Kind::Pointer if !o.is_nil() => {
+                        if let Some(field) = o.field(name) {
+                            if has_args {
+                                return Err(
+                                    self.error(format!("{name} has arguments but cannot be invoked as function"))
+                                );
+                            }
+                            return Ok(Val::concrete(field));
+                        }
+                    }
+                    Kind::Pointer if o.has_field(name) => {
+                        return Err(self.error(format!("nil pointer evaluating {}.{name}", receiver.type_name())));
+                    }
+                    Kind::Map => {
+                        if has_args {
+                            return Err(self.error(format!("{name} is not a method but has arguments")));
+                        }
+                        let found = o.fields().into_iter().find(|(k, _)| k == name).map(|(_, v)| v);
+                        return match found {
+                            Some(v) => Ok(Val::concrete(v)),
+                            None => match missing_key {
+                                MissingKey::Invalid => Ok(Val::concrete(Value::Invalid)),
+                                MissingKey::Zero => Ok(Val { v: Value::Nil, iface: true }),
+                                MissingKey::Error => {
+                                    Err(self.error(format!("map has no entry for key {}", go_quote(name))))
+                                }
+                            },
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Err(self.error(format!("can't evaluate field {name} in type {}", receiver.type_name())))
+    }
+
+    fn eval_call(
+        &mut self,
+        dot: &Val,
+        callee: Callee<'_>,
+        call_node: At<'t>,
+        name: &str,
+        args: &'t [Operand],
+        final_: Option<Val>,
+    ) -> Result<Val> {
+        let (sig, builtin) = match &callee {
+            Callee::Function(f, b) => (f.sig, *b),
+            Callee::Method(_, sig) => (*sig, false),
+        };
+        let num_in = args.len() + usize::from(final_.is_some());
+        let num_fixed = sig.params.len();
+        if sig.variadic.is_some() {
+            if num_in < num_fixed {
+                return Err(self
+                    .error(format!("wrong number of args for {name}: want at least {num_fixed} got {}", args.len())));
+            }
+        } else if num_in != num_fixed {
+            return Err(self.error(format!("wrong number of args for {name}: want {num_fixed} got {num_in}")));
+        }
+
+        if builtin && (name == "and" || name == "or") {
+            let mut v = Val::concrete(Value::Invalid);
+            for arg in args {
+                v = self.eval_arg_val(dot, GoType::Reflect, arg)?;
+                if truth(&v.v) == (name == "or") {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = final_ {
+                v = f;
+            }
+            return Ok(v);
+        }
+
+        let param_type =
+            |i: usize| -> GoType { if i < num_fixed { sig.params[i] } else { sig.variadic.unwrap_or(GoType::Any) } };
+        let mut argv: Vec<Value> = Vec::with_capacity(num_in);
+        for (i, arg) in args.iter().enumerate() {
+            let v = self.eval_arg(dot, param_type(i), arg)?;
+            argv.push(v);
+        }
+        if let Some(f) = final_ {
+            let t = param_type(num_in - 1);
+            let v = self.validate_type(f, t)?;
+            argv.push(v);
+        }
+
+        if builtin && name == "call" {
+            let callee_name = match args.first() {
+                Some(a) => self.operand_string(a),
+                None => argv.first().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            };
+            let f = argv.first().cloned().unwrap_or(Value::Invalid);
+            let result = match &f {
+                Value::Invalid | Value::Nil => Err("call of nil".to_owned()),
+                v => Err(format!("non-function {callee_name} of type {}", v.type_name())),
+            };
+            return result.map(Val::concrete).map_err(|e| {
+                self.at = call_node;
+                self.error(format!("error calling {name}: {e}"))
+            });
+        }
+
+        let result = match callee {
+            Callee::Function(f, _) => (f.call)(&mut CallContext { state: self }, &argv),
+            Callee::Method(o, _) => o.call_method(name, &argv),
+        };
+        match result {
+            Ok(v) => Ok(Val::concrete(v)),
+            Err(e) => {
+                self.at = call_node;
+                Err(self.error(format!("error calling {name}: {e}")))
+            }
+        }
+    }
+
+    fn eval_arg_val(&mut self, dot: &Val, typ: GoType, n: &'t Operand) -> Result<Val> {
+        self.at = At::Operand(n);
+        let v = match n {
+            Operand::Dot(_) => dot.clone(),
+            Operand::Nil(_) => {
+                if typ == GoType::Reflect {
+                    return Ok(Val::concrete(Value::Invalid));
+                }
+                return Ok(Val::concrete(Value::Nil));
+            }
+            Operand::Field(p) => {
+                let v = self.eval_field_chain_arg(dot, n, &p.names)?;
+                return Ok(self.validate_any(v, typ));
+            }
+            Operand::Variable(p) => {
+                self.at = At::Operand(n);
+                let value = self.var_value(&p.names[0])?;
+                if p.names.len() == 1 { value } else { self.eval_field_chain_arg_from(dot, value, n, &p.names[1..])? }
+            }
+            Operand::Pipe(p) => self.eval_pipeline(dot, p)?,
+            Operand::Identifier(id) => self.eval_function(dot, &id.name, n, At::Operand(n), &[], None)?,
+            Operand::Chain(c) => {
+                self.at = At::Operand(n);
+                if matches!(c.node, Operand::Nil(_)) {
+                    return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(n))));
+                }
+                let pipe = self.eval_arg_val(dot, GoType::Reflect, &c.node)?;
+                self.eval_field_chain_arg_from(dot, pipe, n, &c.fields)?
+            }
+            Operand::Bool(_, b) => Val::concrete(Value::Bool(*b)),
+            Operand::Number(_) => Val::concrete(self.ideal_constant(n)?),
+            Operand::String(s) => Val::concrete(Value::String(s.text.clone())),
+        };
+        Ok(self.validate_any(v, typ))
+    }
+
+    fn validate_any(&self, v: Val, typ: GoType) -> Val {
+        if typ == GoType::Any && v.v.is_invalid() { Val::concrete(Value::Nil) } else { v }
+    }
+
+    fn eval_field_chain_arg(&mut self, dot: &Val, n: &'t Operand, names: &'t [Box<str>]) -> Result<Val> {
+        self.eval_field_chain_arg_from(dot, dot.clone(), n, names)
+    }
+
+    fn eval_field_chain_arg_from(
+        &mut self,
+        dot: &Val,
+        receiver: Val,
+        n: &'t Operand,
+        names: &'t [Box<str>],
+    ) -> Result<Val> {
+        // Arguments are evaluated with no arguments of their own; `cmd` is only for positions.
+        static EMPTY: Command = Command { pos: 0, args: Vec::new() };
+        self.eval_field_chain(dot, receiver, n, names, &[], None, &EMPTY)
+    }
+
+    /// Go's `evalArg`: an argument converted to the parameter's type.
+    fn eval_arg(&mut self, dot: &Val, typ: GoType, n: &'t Operand) -> Result<Value> {
+        self.at = At::Operand(n);
+        match n {
+            Operand::Dot(_)
+            | Operand::Field(_)
+            | Operand::Variable(_)
+            | Operand::Pipe(_)
+            | Operand::Identifier(_)
+            | Operand::Chain(_) => {
+                let v = self.eval_arg_val(dot, GoType::Reflect, n)?;
+                return self.validate_type(v, typ);
+            }
+            Operand::Nil(_) => {
+                if typ.can_be_nil() {
+                    return Ok(if typ == GoType::Reflect { Value::Invalid } else { typ.zero() });
+                }
+                return Err(self.error(format!("cannot assign nil to {}", typ.name())));
+            }
+            _ => {}
+        }
+        let found = |s: &Self| s.operand_string(n);
+        match typ.kind() {
+            Kind::Bool => match n {
+                Operand::Bool(_, b) => Ok(Value::Bool(*b)),
+                _ => Err(self.error(format!("expected bool; found {}", found(self)))),
+            },
+            Kind::Float => match n {
+                Operand::Number(num) if num.value.is_float => Ok(Value::Float64(num.value.float64)),
+                _ => Err(self.error(format!("expected float; found {}", found(self)))),
+            },
+            Kind::Int => match n {
+                Operand::Number(num) if num.value.is_int => Ok(match typ {
+                    GoType::Int => Value::Int(num.value.int64),
+                    GoType::Int64 => Value::Int64(num.value.int64),
+                    GoType::Named(name, _) => crate::value::Scalar::int(name, num.value.int64),
+                    _ => Value::Int(num.value.int64),
+                }),
+                _ => Err(self.error(format!("expected integer; found {}", found(self)))),
+            },
+            Kind::Uint => match n {
+                Operand::Number(num) if num.value.is_uint => Ok(match typ {
+                    GoType::Named(name, _) => crate::value::Scalar::uint(name, num.value.uint64),
+                    _ => crate::value::Scalar::uint("uint", num.value.uint64),
+                }),
+                _ => Err(self.error(format!("expected unsigned integer; found {}", found(self)))),
+            },
+            Kind::String => match n {
+                Operand::String(s) => Ok(Value::String(s.text.clone())),
+                _ => Err(self.error(format!("expected string; found {}", found(self)))),
+            },
+            Kind::Interface => Ok(self.eval_arg_val(dot, GoType::Any, n)?.v),
+            Kind::Struct if typ == GoType::Reflect => Ok(self.eval_arg_val(dot, GoType::Reflect, n)?.v),
+            _ => Err(self.error(format!("can't handle {} for arg of type {}", found(self), typ.name()))),
+        }
+    }
+
+    /// Go's `validateType`: the value must be assignable to the parameter's type.
+    fn validate_type(&self, value: Val, typ: GoType) -> Result<Value> {
+        if value.v.is_invalid() {
+            return match typ {
+                GoType::Reflect => Ok(Value::Invalid),
+                GoType::Any => Ok(Value::Nil),
+                t if t.can_be_nil() => Ok(t.zero()),
+                t => Err(self.error(format!("invalid value; expected {}", t.name()))),
+            };
+        }
+        if matches!(typ, GoType::Any | GoType::Reflect) {
+            return Ok(value.v);
+        }
+        if matches!(value.v, Value::Nil) {
+            return Err(self.error(format!("wrong type for value; expected {}; got interface {{}}", typ.name())));
+        }
+        if typ.accepts(&value.v) {
+            return Ok(value.v);
+        }
+        Err(self.error(format!("wrong type for value; expected {}; got {}", typ.name(), value.v.type_name())))
+    }
+}
