@@ -48,6 +48,10 @@ pub struct Scanner<R> {
     pub(crate) simple_key_allowed: bool,
     /// The stack of simple keys.
     pub(crate) simple_keys: Vec<SimpleKey>,
+    /// Every simple key below this index is not possible: only the top key is ever made
+    /// possible, so stale checks start here instead of walking the whole stack for each
+    /// token (quadratic in the flow depth in the release).
+    pub(crate) simple_keys_floor: usize,
 }
 
 impl<'r, 'b> Scanner<&'r mut &'b [u8]> {
@@ -77,6 +81,7 @@ impl<R> Scanner<R> {
             indent: 0,
             simple_key_allowed: false,
             simple_keys: Vec::with_capacity(16),
+            simple_keys_floor: 0,
         }
     }
 
@@ -110,6 +115,7 @@ impl<R> Scanner<R> {
         self.indent = 0;
         self.simple_key_allowed = false;
         self.simple_keys.clear();
+        self.simple_keys_floor = 0;
     }
 }
 
@@ -286,7 +292,7 @@ impl<R: BufRead> Scanner<R> {
                 need_more_tokens = true;
             } else {
                 self.stale_simple_keys()?;
-                for simple_key in &self.simple_keys {
+                for simple_key in &self.simple_keys[self.simple_keys_floor.min(self.simple_keys.len())..] {
                     if simple_key.possible && simple_key.token_number == self.tokens_parsed {
                         need_more_tokens = true;
                         break;
@@ -414,7 +420,8 @@ impl<R: BufRead> Scanner<R> {
     }
 
     fn stale_simple_keys(&mut self) -> Result<()> {
-        for simple_key in &mut self.simple_keys {
+        let floor = self.simple_keys_floor.min(self.simple_keys.len());
+        for simple_key in &mut self.simple_keys[floor..] {
             let mark = simple_key.mark;
             if simple_key.possible
                 && (mark.line < self.mark.line || mark.index + 1024 < self.mark.index)
@@ -428,6 +435,11 @@ impl<R: BufRead> Scanner<R> {
                 }
                 simple_key.possible = false;
             }
+        }
+        while self.simple_keys_floor < self.simple_keys.len()
+            && !self.simple_keys[self.simple_keys_floor].possible
+        {
+            self.simple_keys_floor += 1;
         }
 
         Ok(())
@@ -444,6 +456,7 @@ impl<R: BufRead> Scanner<R> {
             };
             self.remove_simple_key()?;
             *self.simple_keys.last_mut().unwrap() = simple_key;
+            self.simple_keys_floor = self.simple_keys_floor.min(self.simple_keys.len() - 1);
         }
         Ok(())
     }
@@ -488,6 +501,7 @@ impl<R: BufRead> Scanner<R> {
         if self.flow_level != 0 {
             self.flow_level -= 1;
             let _ = self.simple_keys.pop();
+            self.simple_keys_floor = self.simple_keys_floor.min(self.simple_keys.len());
         }
     }
 

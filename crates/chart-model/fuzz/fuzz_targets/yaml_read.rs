@@ -7,5 +7,4 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let _ = chart_model::yaml::from_slice(data);
     let _ = chart_model::yaml::read_values(data);
-    let _ = chart_model::yaml::from_slice_list(data);
 });
