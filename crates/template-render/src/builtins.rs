@@ -169,16 +169,22 @@ fn slice(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
     })
 }
 
-fn print(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::from(gofmt::sprint(a)))
+fn print(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+    let buf = ctx.scratch();
+    gofmt::sprint_into(buf, a);
+    Ok(Value::string(buf))
 }
 
-fn printf(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::from(gofmt::sprintf(a[0].as_str().unwrap_or(""), &a[1..])))
+fn printf(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+    let buf = ctx.scratch();
+    gofmt::sprintf_into(buf, a[0].as_str().unwrap_or(""), &a[1..]);
+    Ok(Value::string(buf))
 }
 
-fn println(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
-    Ok(Value::from(gofmt::sprintln(a)))
+fn println(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+    let buf = ctx.scratch();
+    gofmt::sprintln_into(buf, a);
+    Ok(Value::string(buf))
 }
 
 /// Go's `evalArgs` for html, js and urlquery: one string as is, anything else printed with `Sprint`.

@@ -94,7 +94,7 @@ impl TemplateSet {
 
     /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(4096);
         let mut counters = HashMap::new();
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
@@ -126,6 +126,8 @@ impl TemplateSet {
             depth: 0,
             at: At::None,
             counters: std::mem::take(counters),
+            arg_pool: Vec::new(),
+            scratch: String::new(),
         };
         let dot = Val { v: data.clone(), iface: false };
         state.vars.push(("$", dot.clone()));
@@ -160,6 +162,12 @@ impl<'t> CallContext<'_, 't> {
             set.execute_into(name, dot, &mut out, &mut self.state.counters)
         })?;
         Ok(out)
+    }
+
+    /// A buffer functions may reuse to build their results, emptied.
+    pub fn scratch(&mut self) -> &mut String {
+        self.state.scratch.clear();
+        &mut self.state.scratch
     }
 
     /// A counter shared by every execution nested in this one, such as Helm's count of
@@ -228,6 +236,8 @@ struct State<'t> {
     depth: usize,
     at: At<'t>,
     counters: HashMap<Box<str>, usize>,
+    arg_pool: Vec<Vec<Value>>,
+    scratch: String,
 }
 
 fn operand_pos(op: &Operand) -> Pos {
@@ -576,8 +586,7 @@ impl<'t> State<'t> {
         self.at = At::Pipe(pipe);
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
-            let mut v =
-                stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_command(dot, cmd, value.take()))?;
+            let mut v = self.eval_command(dot, cmd, value.take())?;
             // An interface{} is unwrapped to the value inside; a nil one to no value.
             if matches!(v.v, Value::Nil) {
                 v.v = Value::Invalid;
@@ -594,6 +603,11 @@ impl<'t> State<'t> {
             }
         }
         Ok(value)
+    }
+
+    /// A parenthesised pipeline: the only place expressions nest deeply, so the stack grows here.
+    fn eval_nested_pipeline(&mut self, dot: &Val, pipe: &'t Pipe) -> Result<Val> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_pipeline(dot, pipe))
     }
 
     fn not_a_function(&self, args: &[Operand], has_final: bool, first: &Operand) -> Result<()> {
@@ -625,7 +639,7 @@ impl<'t> State<'t> {
             }
             Operand::Pipe(p) => {
                 self.not_a_function(&cmd.args, final_.is_some(), first)?;
-                return self.eval_pipeline(dot, p);
+                return self.eval_nested_pipeline(dot, p);
             }
             Operand::Variable(v) => return self.eval_variable(dot, first, &v.names, &cmd.args, final_, cmd),
             _ => {}
@@ -857,7 +871,8 @@ impl<'t> State<'t> {
 
         let param_type =
             |i: usize| -> GoType { if i < num_fixed { sig.params[i] } else { sig.variadic.unwrap_or(GoType::Any) } };
-        let mut argv: Vec<Value> = Vec::with_capacity(num_in);
+        let mut argv: Vec<Value> = self.arg_pool.pop().unwrap_or_default();
+        argv.clear();
         for (i, arg) in args.iter().enumerate() {
             let v = self.eval_arg(dot, param_type(i), arg)?;
             argv.push(v);
@@ -888,6 +903,8 @@ impl<'t> State<'t> {
             Callee::Function(f, _) => (f.call)(&mut CallContext { state: self }, &argv),
             Callee::Method(o, _) => o.call_method(name, &argv),
         };
+        argv.clear();
+        self.arg_pool.push(argv);
         match result {
             Ok(v) => Ok(Val::concrete(v)),
             Err(e) => {
@@ -916,7 +933,7 @@ impl<'t> State<'t> {
                 let value = self.var_value(&p.names[0])?;
                 if p.names.len() == 1 { value } else { self.eval_field_chain_arg_from(dot, value, n, &p.names[1..])? }
             }
-            Operand::Pipe(p) => self.eval_pipeline(dot, p)?,
+            Operand::Pipe(p) => self.eval_nested_pipeline(dot, p)?,
             Operand::Identifier(id) => self.eval_function(dot, &id.name, n, At::Operand(n), &[], None)?,
             Operand::Chain(c) => {
                 self.at = At::Operand(n);
@@ -1030,5 +1047,67 @@ impl<'t> State<'t> {
             return Ok(value.v);
         }
         Err(self.error(format!("wrong type for value; expected {}; got {}", typ.name(), value.v.type_name())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn sets_and_values_are_shared_across_threads() {
+        assert_send_sync::<TemplateSet>();
+        assert_send_sync::<Value>();
+        let mut set = TemplateSet::new(FuncMap::new());
+        set.parse("t", "{{range .}}{{.}}{{end}}", None).unwrap();
+        let data = Value::list((0..100).map(Value::Int).collect());
+        let outputs: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| set.execute("t", &data).unwrap())).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn deep_recursion_fails_with_go_error_not_overflow() {
+        let mut set = TemplateSet::new(FuncMap::new());
+        set.parse("t", r#"{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}"#, None).unwrap();
+        // A small thread stack: the executor grows its own.
+        let err = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || set.execute("t", &Value::Invalid).unwrap_err().to_string())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(err.ends_with("exceeded maximum template depth (100000)"), "{err}");
+    }
+
+    #[test]
+    fn functions_are_one_entry_each() {
+        fn shout(_: &mut CallContext<'_, '_>, a: &[Value]) -> std::result::Result<Value, String> {
+            Ok(Value::from(a[0].as_str().unwrap_or("").to_uppercase()))
+        }
+        fn include(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> std::result::Result<Value, String> {
+            let name = a[0].as_str().unwrap_or("");
+            ctx.execute_template(name, &a[1]).map(Value::from).map_err(|e| e.to_string())
+        }
+        let mut funcs = FuncMap::new();
+        funcs.extend(&[
+            Function::new("shout", &[GoType::String], shout),
+            Function::new("include", &[GoType::String, GoType::Any], include),
+        ]);
+        let mut set = TemplateSet::new(funcs);
+        set.parse("t", r#"{{define "x"}}<{{.}}>{{end}}{{include "x" 5 | shout}}{{shout "a"}}"#, None).unwrap();
+        assert_eq!(set.execute("t", &Value::Invalid).unwrap(), "<5>A");
+        let err = set.execute("t", &Value::Invalid);
+        assert!(err.is_ok());
+        let mut bad = TemplateSet::new(set.funcs().clone());
+        bad.parse("t", "{{shout 1}}", None).unwrap();
+        assert_eq!(
+            bad.execute("t", &Value::Invalid).unwrap_err().to_string(),
+            r#"template: t:1:8: executing "t" at <1>: expected string; found 1"#
+        );
     }
 }

@@ -7,7 +7,14 @@ use crate::value::{Kind, Value};
 
 /// Go's `fmt.Sprint`: operands printed with `%v`, a space between two operands when neither is a string.
 pub fn sprint(args: &[Value]) -> String {
-    let mut p = Printer::default();
+    let mut out = String::new();
+    sprint_into(&mut out, args);
+    out
+}
+
+/// [`sprint`] appending to `out`.
+pub fn sprint_into(out: &mut String, args: &[Value]) {
+    let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     let mut prev_string = false;
     for (i, arg) in args.iter().enumerate() {
         let is_string = arg.kind() == Kind::String;
@@ -17,12 +24,19 @@ pub fn sprint(args: &[Value]) -> String {
         p.print_arg(arg, 'v');
         prev_string = is_string;
     }
-    p.buf
+    *out = p.buf;
 }
 
 /// Go's `fmt.Sprintln`: operands printed with `%v`, spaces between them, and a newline.
 pub fn sprintln(args: &[Value]) -> String {
-    let mut p = Printer::default();
+    let mut out = String::new();
+    sprintln_into(&mut out, args);
+    out
+}
+
+/// [`sprintln`] appending to `out`.
+pub fn sprintln_into(out: &mut String, args: &[Value]) {
+    let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
             p.buf.push(' ');
@@ -30,7 +44,7 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(arg, 'v');
     }
     p.buf.push('\n');
-    p.buf
+    *out = p.buf;
 }
 
 /// The `%v` of one value, as a template action prints it.
@@ -41,6 +55,10 @@ pub fn print_value(v: &Value, out: &mut String) {
             let _ = write!(out, "{n}");
         }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // Integral floats below 1e6 print as integers under %v; the rest go the long way.
+        Value::Float64(x) if x.fract() == 0.0 && x.abs() < 1e6 && !(*x == 0.0 && x.is_sign_negative()) => {
+            let _ = write!(out, "{}", *x as i64);
+        }
         _ => {
             let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
             p.print_arg(v, 'v');
@@ -51,9 +69,16 @@ pub fn print_value(v: &Value, out: &mut String) {
 
 /// Go's `fmt.Sprintf`.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    let mut p = Printer::default();
+    let mut out = String::new();
+    sprintf_into(&mut out, format, args);
+    out
+}
+
+/// [`sprintf`] appending to `out`.
+pub fn sprintf_into(out: &mut String, format: &str, args: &[Value]) {
+    let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     p.do_printf(format, args);
-    p.buf
+    *out = p.buf;
 }
 
 #[derive(Default, Clone, Copy)]
@@ -643,6 +668,10 @@ impl Printer {
             self.pad(&q);
             return;
         }
+        if !self.f.wid_present || self.f.wid == 0 {
+            quote_into(&mut self.buf, s, '"', self.f.plus);
+            return;
+        }
         let q = quote_with(s, '"', self.f.plus);
         self.pad(&q);
     }
@@ -881,7 +910,19 @@ fn can_backquote(s: &str) -> bool {
 /// Go's `strconv.Quote`/`QuoteRune` (and their ASCII-only forms) with the given quote character.
 pub fn quote_with(s: &str, quote: char, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    quote_into(&mut out, s, quote, ascii_only);
+    out
+}
+
+/// [`quote_with`] appending to `out`.
+pub fn quote_into(out: &mut String, s: &str, quote: char, ascii_only: bool) {
     out.push(quote);
+    // The common case: printable ASCII with nothing to escape.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != quote as u8 && b != b'\\') {
+        out.push_str(s);
+        out.push(quote);
+        return;
+    }
     for c in s.chars() {
         if c == quote || c == '\\' {
             out.push('\\');
@@ -917,7 +958,6 @@ pub fn quote_with(s: &str, quote: char, ascii_only: bool) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
 /// Decimal digits of a float (no leading or trailing zeros; empty for zero) and the decimal point's place.

@@ -5,6 +5,7 @@
 //! exactly as Go's reflection does, so the fn receives values of the declared types.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::exec::CallContext;
 use crate::functions::FunctionNames;
@@ -45,10 +46,38 @@ impl Function {
     }
 }
 
+/// FNV-1a: function names are short, and the lookup is on every call.
+#[derive(Default, Clone, Copy)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A template's function map (Go's `FuncMap`) on top of Go's builtins.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FuncMap {
-    funcs: HashMap<&'static str, Function>,
+    /// Every function by name, with whether it is one of Go's builtins.
+    funcs: HashMap<&'static str, (Function, bool), BuildHasherDefault<NameHasher>>,
+}
+
+impl Default for FuncMap {
+    fn default() -> Self {
+        let mut funcs = HashMap::default();
+        for f in crate::builtins::BUILTINS {
+            funcs.insert(f.name, (*f, true));
+        }
+        FuncMap { funcs }
+    }
 }
 
 impl FuncMap {
@@ -57,20 +86,23 @@ impl FuncMap {
         FuncMap::default()
     }
 
-    /// Adds functions, replacing any of the same name.
+    /// Adds functions, replacing any of the same name (a builtin replaced is an ordinary function).
     pub fn extend(&mut self, funcs: &[Function]) {
         for f in funcs {
-            self.funcs.insert(f.name, *f);
+            self.funcs.insert(f.name, (*f, false));
         }
     }
 
-    /// Looks a function up: the map's own first, then Go's builtins (as Go's `findFunction`).
-    /// The flag tells whether it is a builtin.
+    /// Looks a function up (as Go's `findFunction`); the flag tells whether it is a builtin.
     pub fn get(&self, name: &str) -> Option<(&Function, bool)> {
-        if let Some(f) = self.funcs.get(name) {
-            return Some((f, false));
-        }
-        crate::builtins::BUILTINS.iter().find(|f| f.name == name).map(|f| (f, true))
+        self.funcs.get(name).map(|(f, builtin)| (f, *builtin))
+    }
+
+    /// The names of every function, sorted.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.funcs.keys().copied().collect();
+        names.sort_unstable();
+        names
     }
 }
 
