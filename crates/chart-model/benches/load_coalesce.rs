@@ -96,7 +96,7 @@ fn write_subchart(dir: &Path, i: usize) {
     }
     values.push_str("config:\n");
     for c in 0..60 {
-        let _ = write!(values, "  key{c}: {}\n", c as f64 * 1.5);
+        let _ = writeln!(values, "  key{c}: {}", c as f64 * 1.5);
     }
     write(dir, "values.yaml", &values);
     write(
