@@ -14,6 +14,7 @@ pub mod lex;
 pub mod parse;
 mod quote;
 pub mod registry;
+pub mod sprig;
 pub mod value;
 
 pub use error::{Error, ExecError, ParseError, Result};

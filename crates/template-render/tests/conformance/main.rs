@@ -3,3 +3,6 @@
 mod eval;
 mod golden;
 mod parse;
+mod render;
+mod sprig;
+mod sprig_crypto;

@@ -1,0 +1,6 @@
+//! Sprig's crypto functions.
+
+use crate::registry::Function;
+
+/// The crypto functions.
+pub(super) const FUNCTIONS: &[Function] = &[];

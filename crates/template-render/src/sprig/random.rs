@@ -1,0 +1,6 @@
+//! Sprig's random functions.
+
+use crate::registry::Function;
+
+/// The random functions.
+pub(super) const FUNCTIONS: &[Function] = &[];

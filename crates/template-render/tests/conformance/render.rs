@@ -1,0 +1,1 @@
+//! Conformance of render against the oracle's goldens (filled in as the functions land).
