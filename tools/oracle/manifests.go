@@ -8,6 +8,7 @@ package main
 // is unexported and so restated here line for line).
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -81,8 +82,11 @@ func hooksJSON(hooks interface{}) interface{} {
 	if err != nil {
 		fail(err)
 	}
+	// UseNumber keeps int weights exact (no float64 detour).
 	var out interface{}
-	if err := json.Unmarshal(b, &out); err != nil {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
 		fail(err)
 	}
 	if out == nil {
