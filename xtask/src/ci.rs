@@ -1,9 +1,10 @@
 //! `cargo xtask ci`: every check CI makes, in the order that fails fastest.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use crate::run_cmd;
 
@@ -14,7 +15,29 @@ pub fn run(root: &Path) -> Result<()> {
     crate::tidy::run(root)?;
     crate::deps::run(root)?;
     run_cmd(root, "cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
-    run_cmd(root, "cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])?;
+    // Integration tests get a cluster, the real helm and PostgreSQL (cargo xtask cluster / postgres); they are
+    // stopped when `services` drops, also when the tests fail.
+    let services = crate::services::CiServices::start(root)?;
+    let tested = test_with(root, &services.env);
+    drop(services);
+    tested?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// `cargo test` over the workspace with the services' variables.
+fn test_with(root: &Path, env: &[(String, String)]) -> Result<()> {
+    let args = ["test", "--workspace", "--locked", "--no-fail-fast"];
+    let names: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    eprintln!("$ {} cargo {}", names.join(" "), args.join(" "));
+    let status = Command::new("cargo")
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(root)
+        .status()
+        .context("starting cargo test")?;
+    if !status.success() {
+        bail!("`cargo test` failed with {status}");
+    }
     Ok(())
 }

@@ -77,6 +77,17 @@ impl Layout {
         Ok(Self { state, cache, ports: Ports::from_env()? })
     }
 
+    /// CI's own cluster: state in target/ci-cluster and every port 1000 above the defaults, so that `cargo xtask
+    /// ci` runs beside a developer's cluster (the binaries' cache is shared).
+    pub fn for_ci(root: &Path) -> Result<Self> {
+        let mut layout = Self::new(root)?;
+        layout.state = root.join("target/ci-cluster");
+        let [etcd, etcd_peer, apiserver, controller_manager, scheduler, kwok] =
+            Ports::VARS.map(|(_, default)| default + 1000);
+        layout.ports = Ports { etcd, etcd_peer, apiserver, controller_manager, scheduler, kwok };
+        Ok(layout)
+    }
+
     /// The admin kubeconfig.
     pub fn kubeconfig(&self) -> PathBuf {
         self.state.join("kubeconfig")
@@ -112,6 +123,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         Some("env") => env(root, &layout),
         Some(other) => bail!("unknown cluster command {other:?} (build, up, down, env)"),
         None => bail!("usage: cargo xtask cluster build|up|down|env"),
+    }
+}
+
+/// Builds what the cache lacks and starts the cluster of `layout`; returns the binaries.
+pub fn build_and_up(root: &Path, layout: &Layout) -> Result<build::Bins> {
+    let bins = build::build(root, &layout.cache)?;
+    up::up(layout, &bins)?;
+    Ok(bins)
+}
+
+/// Stops the cluster of `layout` if one runs there, reporting failures instead of returning them.
+pub fn down_quietly(layout: &Layout) {
+    if layout.state.exists()
+        && let Err(e) = up::down(layout)
+    {
+        eprintln!("cluster: stopping {}: {e:#}", layout.state.display());
     }
 }
 

@@ -7,6 +7,7 @@ mod ci;
 mod cluster;
 mod deps;
 mod oracle;
+mod services;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ fn main() -> Result<()> {
         Some("ci") => ci::run(&root),
         Some("cluster") => cluster::run(&root, &args[1..]),
         Some("oracle") => oracle::run(&root, &args[1..]),
+        Some("postgres") => services::run_postgres(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
         Some("deps") => deps::run(&root),
         _ => {
@@ -32,6 +34,7 @@ fn main() -> Result<()> {
                  ci                        every check CI makes (fmt, clippy, tests, dependency rules, tidy)\n  \
                  cluster build|up|down|env  a real control plane (etcd, kube-apiserver, KWOK) and helm on loopback\n  \
                  oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
+                 postgres up|down|env      a PostgreSQL server on loopback for the SQL driver's tests\n  \
                  tidy                      project conventions (a //! line atop every file)\n  \
                  deps                      the dependency rules of docs/architecture.md"
             );

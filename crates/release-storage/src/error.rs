@@ -59,6 +59,29 @@ pub enum Error {
         /// The first failure.
         first: Box<Error>,
     },
+    /// A label value in a query is not a valid Kubernetes label value (Helm's message).
+    #[error("invalid label value: {}: {reason}", go_quote(.value))]
+    InvalidLabelValue {
+        /// The value.
+        value: String,
+        /// Why Kubernetes refuses it.
+        reason: String,
+    },
+    /// A label in a SQL query is not one the SQL driver stores (Helm's message).
+    #[error("unknown label {0}")]
+    UnknownLabel(String),
+    /// Another operation holds the release's lock and did not let go in time.
+    #[error(
+        "release {release:?} is locked by {holder:?} (another operation is in progress); waited {waited_seconds} s"
+    )]
+    Locked {
+        /// The release name.
+        release: String,
+        /// The identity of the holder.
+        holder: String,
+        /// How long we waited.
+        waited_seconds: u64,
+    },
     /// The storage backend (API server, database) failed.
     #[error("{context}")]
     Backend {

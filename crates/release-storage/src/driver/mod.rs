@@ -1,16 +1,22 @@
 //! The storage `Driver` interface, as Helm's `pkg/storage/driver.Driver`.
 
+mod kube;
 mod memory;
+mod sql;
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub use self::kube::KubeDriver;
+pub(crate) use self::kube::now_unix;
 pub use memory::MemoryDriver;
+pub use sql::SqlDriver;
 
 use crate::error::{Error, Result};
 use crate::release::Release;
+use crate::summary::ReleaseSummary;
 
 /// A boxed, sendable future: what driver methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -85,6 +91,26 @@ pub trait Driver: Send + Sync {
 
     /// Every revision whose labels match all of `labels`, or [`Error::ReleaseNotFound`] when none does.
     fn query<'a>(&'a self, labels: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Vec<Release>>>;
+
+    /// The name, namespace, revision and status of every revision whose labels
+    /// match all of `labels` (every revision when empty), possibly none.
+    ///
+    /// The Kubernetes drivers answer from labels alone, without decoding any
+    /// payload; the default decodes through [`Driver::query`] or [`Driver::list`].
+    fn summaries<'a>(&'a self, labels: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Vec<ReleaseSummary>>> {
+        Box::pin(async move {
+            let releases = if labels.is_empty() {
+                self.list(&|_| true).await?
+            } else {
+                match self.query(labels).await {
+                    Ok(found) => found,
+                    Err(Error::ReleaseNotFound) => Vec::new(),
+                    Err(e) => return Err(e),
+                }
+            };
+            Ok(releases.iter().map(ReleaseSummary::of).collect())
+        })
+    }
 }
 
 macro_rules! forward {
@@ -110,6 +136,12 @@ macro_rules! forward {
             }
             fn query<'a>(&'a self, labels: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Vec<Release>>> {
                 (**self).query(labels)
+            }
+            fn summaries<'a>(
+                &'a self,
+                labels: &'a BTreeMap<String, String>,
+            ) -> BoxFuture<'a, Result<Vec<ReleaseSummary>>> {
+                (**self).summaries(labels)
             }
         }
     };
