@@ -1,12 +1,138 @@
-//! `helmrs`: a helm-compatible command line over helm-core.
+//! `helmrs`: a helm-compatible command line over helm-core. It only turns flags into options.
 
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use helm_core::{TemplateOptions, ValuesOptions};
+
+#[derive(Parser)]
+#[command(name = "helmrs", about = "The Kubernetes package manager, in Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Locally render templates, as `helm template`.
+    Template(TemplateArgs),
+}
+
+#[derive(Args)]
+struct TemplateArgs {
+    /// `[NAME] CHART`: the release name (optional) and a chart folder or .tgz.
+    #[arg(num_args = 1..=2, required = true)]
+    args: Vec<String>,
+    /// Specify values in a YAML file (can specify multiple).
+    #[arg(short = 'f', long = "values")]
+    values: Vec<PathBuf>,
+    /// Set values on the command line (key1=val1,key2=val2).
+    #[arg(long = "set")]
+    set: Vec<String>,
+    /// Set STRING values on the command line.
+    #[arg(long = "set-string")]
+    set_string: Vec<String>,
+    /// Set values from files (key=path).
+    #[arg(long = "set-file")]
+    set_file: Vec<String>,
+    /// Set JSON values on the command line.
+    #[arg(long = "set-json")]
+    set_json: Vec<String>,
+    /// Set a literal STRING value on the command line.
+    #[arg(long = "set-literal")]
+    set_literal: Vec<String>,
+    /// Namespace scope for this request.
+    #[arg(short = 'n', long = "namespace", default_value = "default")]
+    namespace: String,
+    /// Kubernetes version used for Capabilities.KubeVersion.
+    #[arg(long = "kube-version")]
+    kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions (comma-separated, repeatable).
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    api_versions: Vec<String>,
+    /// Set .Release.IsUpgrade instead of .Release.IsInstall.
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Include CRDs in the templated output.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// Skip tests from templated output.
+    #[arg(long = "skip-tests")]
+    skip_tests: bool,
+    /// Prevent hooks from running (and being printed).
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Only show manifests rendered from the given templates.
+    #[arg(short = 's', long = "show-only")]
+    show_only: Vec<String>,
+    /// Disable JSON schema validation.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Enable DNS lookups when rendering templates.
+    #[arg(long = "enable-dns")]
+    enable_dns: bool,
+    /// `json` prints engine.Render's map (template path -> text) instead of the manifest stream.
+    #[arg(short = 'o', long = "output")]
+    output: Option<String>,
+}
+
 fn main() -> ExitCode {
-    // Commands arrive with the issues that build them (template, install, repo, ...).
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("helmrs: no commands are available yet");
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Template(args) => template(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("Error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::from(2)
+}
+
+fn template(a: TemplateArgs) -> Result<()> {
+    let (name, chart_path) = match a.args.as_slice() {
+        [chart] => ("release-name".to_owned(), chart.clone()),
+        [name, chart] => (name.clone(), chart.clone()),
+        _ => anyhow::bail!("expected [NAME] CHART"),
+    };
+    let chart = chart_model::load::load(std::path::Path::new(&chart_path))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("loading chart {chart_path}"))?;
+    let values = ValuesOptions {
+        value_files: a.values,
+        json_values: a.set_json,
+        values: a.set,
+        string_values: a.set_string,
+        file_values: a.set_file,
+        literal_values: a.set_literal,
+    }
+    .merge_values()?;
+    let options = TemplateOptions {
+        release_name: name,
+        namespace: a.namespace,
+        kube_version: a.kube_version,
+        api_versions: a.api_versions,
+        is_upgrade: a.is_upgrade,
+        include_crds: a.include_crds,
+        skip_tests: a.skip_tests,
+        no_hooks: a.no_hooks,
+        show_only: a.show_only,
+        skip_schema_validation: a.skip_schema_validation,
+        enable_dns: a.enable_dns,
+    };
+    let out = helm_core::template(&chart, &values, &options)?;
+    let text = match a.output.as_deref() {
+        Some("json") => serde_json::to_string_pretty(&out.rendered)? + "\n",
+        None | Some("") => out.text,
+        Some(other) => anyhow::bail!("unknown output format {other:?}"),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
 }

@@ -1,4 +1,11 @@
 //! Helm actions (install, upgrade, rollback, uninstall, list, history, template) over the helm-api crates.
 //!
-//! This crate is laid out now so the workspace shows its final shape; its
-//! contents arrive with the issue that builds it.
+//! So far: [`template()`], what `helm template` does and prints.
+
+pub mod error;
+pub mod template;
+pub mod values;
+
+pub use error::{Error, Result};
+pub use template::{TemplateOptions, TemplateOutput, template};
+pub use values::ValuesOptions;

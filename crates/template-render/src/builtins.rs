@@ -111,7 +111,7 @@ fn index(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
                     other if other.kind() == Kind::String => &Arc::from(other.as_str().unwrap_or("")),
                     other => return Err(format!("value has type {}; should be string", other.type_name())),
                 };
-                m.get(&**key).cloned().unwrap_or(Value::Nil)
+                m.get(key).unwrap_or(Value::Nil)
             }
             Value::Object(o) if o.kind() == Kind::Slice => {
                 let elems = o.elements().unwrap_or_default();

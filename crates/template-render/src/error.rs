@@ -37,6 +37,12 @@ pub enum Error {
     /// A template fails while executing.
     #[error(transparent)]
     Exec(#[from] ExecError),
+    /// A chart's templates failed to parse or execute; the message is Helm's, after its cleanup.
+    #[error("{0}")]
+    Render(String),
+    /// The chart's values could not be computed (dependencies, coalescing, schema); Helm's message.
+    #[error("{0}")]
+    Values(String),
 }
 
 /// The result type of template-render.

@@ -1,6 +1,7 @@
 //! Executing templates as Go's `text/template/exec.go` does: template sets, the walk over a tree,
 //! pipelines, field and method access, function calls with Go's argument conversions, and Go's errors.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -31,15 +32,47 @@ pub enum MissingKey {
 #[derive(Clone, Debug, Default)]
 pub struct TemplateSet {
     trees: HashMap<Arc<str>, Arc<Tree>>,
-    funcs: FuncMap,
+    funcs: Arc<FuncMap>,
     missing_key: MissingKey,
     root: Option<Arc<str>>,
+    host: Host,
+}
+
+/// Data the embedder hands to its functions (Helm's engine options, the `lookup` client).
+#[derive(Clone, Default)]
+struct Host(Option<Arc<dyn Any + Send + Sync>>);
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Host(..)" } else { "Host(None)" })
+    }
 }
 
 impl TemplateSet {
     /// An empty set whose templates may call `funcs` (and Go's builtins).
     pub fn new(funcs: FuncMap) -> Self {
-        TemplateSet { trees: HashMap::new(), funcs, missing_key: MissingKey::Invalid, root: None }
+        TemplateSet::with_shared_funcs(Arc::new(funcs))
+    }
+
+    /// An empty set sharing a function map with other sets.
+    pub fn with_shared_funcs(funcs: Arc<FuncMap>) -> Self {
+        TemplateSet { trees: HashMap::new(), funcs, missing_key: MissingKey::Invalid, root: None, host: Host(None) }
+    }
+
+    /// Names the set as Go's `template.New(name)` does: error messages about missing
+    /// templates say `associated with template NAME`.
+    pub fn set_name(&mut self, name: &str) {
+        self.root = Some(Arc::from(name));
+    }
+
+    /// Attaches data for the functions, which they read with [`CallContext::host`].
+    pub fn set_host(&mut self, host: Arc<dyn Any + Send + Sync>) {
+        self.host = Host(Some(host));
+    }
+
+    /// The data attached with [`TemplateSet::set_host`], if it is a `T`.
+    pub fn host<T: Any>(&self) -> Option<&T> {
+        self.host.0.as_deref().and_then(|h| h.downcast_ref::<T>())
     }
 
     /// Sets the `missingkey` option.
@@ -60,24 +93,45 @@ impl TemplateSet {
     /// Parses a file as `t.New(name).Parse(text)` does and adds its templates to the set:
     /// a definition replaces an earlier one of the same name unless it is empty.
     pub fn parse(&mut self, name: &str, text: &str, delims: Option<(&str, &str)>) -> Result<(), ParseError> {
+        self.parse_main(name, text, delims).map(|_| ())
+    }
+
+    /// Parses a file as [`TemplateSet::parse`] does and returns the file's own tree, which is
+    /// what Go's `t.New(name).Parse(text)` returns even when an existing non-empty
+    /// template of that name is kept in the set.
+    pub fn parse_main(
+        &mut self,
+        name: &str,
+        text: &str,
+        delims: Option<(&str, &str)>,
+    ) -> Result<Option<Arc<Tree>>, ParseError> {
         let (left_delim, right_delim) = delims.unwrap_or(("", ""));
-        let options = ParseOptions { left_delim, right_delim, functions: &self.funcs };
+        let options = ParseOptions { left_delim, right_delim, functions: &*self.funcs };
         let trees = crate::parse::parse(name, text, &options)?;
         if self.root.is_none() {
             self.root = Some(Arc::from(name));
         }
+        let mut main = None;
         for tree in trees {
-            self.add_tree(tree);
+            let tree = Arc::new(tree);
+            if &*tree.name == name {
+                main = Some(tree.clone());
+            }
+            self.add_shared_tree(tree);
         }
-        Ok(())
+        Ok(main)
     }
 
     /// Adds a parsed template (Go's `AddParseTree`, keeping a non-empty one over an empty newcomer).
     pub fn add_tree(&mut self, tree: Tree) {
+        self.add_shared_tree(Arc::new(tree));
+    }
+
+    fn add_shared_tree(&mut self, tree: Arc<Tree>) {
         if tree.is_empty() && self.trees.contains_key(&tree.name) {
             return;
         }
-        self.trees.insert(tree.name.clone(), Arc::new(tree));
+        self.trees.insert(tree.name.clone(), tree);
     }
 
     /// The template of that name.
@@ -118,6 +172,16 @@ impl TemplateSet {
             }
             .into());
         };
+        self.execute_tree_into(tree, data, out, counters)
+    }
+
+    fn execute_tree_into(
+        &self,
+        tree: &Tree,
+        data: &Value,
+        out: &mut String,
+        counters: &mut HashMap<Box<str>, usize>,
+    ) -> Result<(), Error> {
         let mut state = State {
             set: self,
             tree,
@@ -162,6 +226,21 @@ impl<'t> CallContext<'_, 't> {
             set.execute_into(name, dot, &mut out, &mut self.state.counters)
         })?;
         Ok(out)
+    }
+
+    /// Executes a tree of another set (such as a clone of this one extended by `tpl`) into a
+    /// string, sharing this execution's counters.
+    pub fn execute_tree_in(&mut self, set: &TemplateSet, tree: &Tree, dot: &Value) -> Result<String, Error> {
+        let mut out = String::new();
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            set.execute_tree_into(tree, dot, &mut out, &mut self.state.counters)
+        })?;
+        Ok(out)
+    }
+
+    /// The data the embedder attached to the executing set, if it is a `T`.
+    pub fn host<T: Any>(&self) -> Option<&'t T> {
+        self.state.set.host::<T>()
     }
 
     /// A buffer functions may reuse to build their results, emptied.
@@ -489,9 +568,11 @@ impl<'t> State<'t> {
             }
             Value::Map(m) => {
                 if !m.is_empty() {
-                    for (k, e) in m.iter() {
-                        let elem = Val { v: e.clone(), iface: true };
-                        if self.one_iteration(r, Val::concrete(Value::String(k.clone())), elem, out)? {
+                    // Go sorts the keys first, then reads each entry when its turn comes, so an
+                    // iteration sees what earlier ones changed (a deleted entry is no value).
+                    for k in m.keys() {
+                        let elem = Val { v: m.get(&k).unwrap_or(Value::Invalid), iface: true };
+                        if self.one_iteration(r, Val::concrete(Value::String(k)), elem, out)? {
                             break;
                         }
                     }

@@ -193,7 +193,7 @@ impl Printer {
                 } else {
                     self.buf.push_str("map[");
                 }
-                for (i, (k, e)) in m.iter().enumerate() {
+                for (i, (k, e)) in m.snapshot().iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
                     }

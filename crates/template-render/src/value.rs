@@ -7,12 +7,10 @@
 //! fields and methods, and how `fmt` prints it.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-/// A Go `map[string]interface{}`. Keys are shared so that ranging over a map hands them out without copying.
-pub type Map = BTreeMap<Arc<str>, Value>;
+pub use crate::shared_map::{Map, SharedMap};
 
 /// A value as a template sees it.
 #[derive(Clone, Default)]
@@ -36,7 +34,7 @@ pub enum Value {
     /// `[]interface{}`.
     List(Arc<Vec<Value>>),
     /// `map[string]interface{}`.
-    Map(Arc<Map>),
+    Map(Arc<SharedMap>),
     /// Any other Go value, described by the host.
     Object(Arc<dyn Object>),
 }
@@ -259,7 +257,7 @@ impl Value {
 
     /// A map value.
     pub fn map(map: Map) -> Value {
-        Value::Map(Arc::new(map))
+        Value::Map(Arc::new(SharedMap::new(map)))
     }
 
     /// A host object.
@@ -402,7 +400,7 @@ impl fmt::Debug for Value {
             Value::Float64(x) => write!(f, "Float64({x:?})"),
             Value::String(s) => write!(f, "String({s:?})"),
             Value::List(l) => f.debug_list().entries(l.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.read().iter()).finish(),
             Value::Object(o) => write!(f, "Object({})", o.type_name()),
         }
     }
@@ -418,7 +416,7 @@ impl PartialEq for Value {
             (Value::Float64(a), Value::Float64(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => crate::shared_map::maps_equal(a, b),
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
@@ -461,7 +459,7 @@ impl Value {
             Value::String(s) => chart_model::Value::String(s.to_string()),
             Value::List(l) => chart_model::Value::List(l.iter().map(Value::to_chart_value).collect::<Option<_>>()?),
             Value::Map(m) => chart_model::Value::Map(
-                m.iter().map(|(k, v)| Some((k.to_string(), v.to_chart_value()?))).collect::<Option<_>>()?,
+                m.read().iter().map(|(k, v)| Some((k.to_string(), v.to_chart_value()?))).collect::<Option<_>>()?,
             ),
             Value::Invalid | Value::Object(_) => return None,
         })

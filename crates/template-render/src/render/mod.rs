@@ -1,0 +1,366 @@
+//! Helm's chart renderer (`engine.Render`): one template set over a chart and its enabled
+//! subcharts, each template executed with its own chart's scoped values, `.Chart`, `.Files`,
+//! `.Release`, `.Capabilities`, `.Template` and `.Subcharts`; partials produce nothing;
+//! `<no value>` is removed from every output; errors are rewritten as Helm rewrites them.
+//! Templates execute in parallel; the result does not depend on scheduling.
+
+mod capabilities;
+mod chart_object;
+mod cleanup;
+mod files;
+mod glob;
+pub mod objects;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chart_model::Chart;
+
+use crate::error::{Error, Result};
+use crate::exec::{MissingKey, TemplateSet};
+use crate::helm::{HelmHost, Lookup};
+use crate::registry::FuncMap;
+use crate::value::{Map, SharedMap, Value};
+
+pub use capabilities::{Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HelmVersion, KubeVersion};
+pub use chart_object::ChartObject;
+pub use cleanup::{cleanup_exec_error, cleanup_parse_error};
+pub use files::Files;
+pub use glob::Glob;
+
+/// `.Release` as a render sees it (Helm's `chartutil.ReleaseOptions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseOptions {
+    /// The release name (`helm template` uses `release-name`).
+    pub name: String,
+    /// The namespace.
+    pub namespace: String,
+    /// The revision (1 for an install).
+    pub revision: i64,
+    /// An upgrade rather than an install.
+    pub is_upgrade: bool,
+}
+
+impl Default for ReleaseOptions {
+    fn default() -> Self {
+        ReleaseOptions {
+            name: "release-name".to_owned(),
+            namespace: "default".to_owned(),
+            revision: 1,
+            is_upgrade: false,
+        }
+    }
+}
+
+/// How to render.
+#[derive(Clone, Default)]
+pub struct RenderOptions {
+    /// `.Release`.
+    pub release: ReleaseOptions,
+    /// `.Capabilities`.
+    pub capabilities: Capabilities,
+    /// Strict mode (`missingkey=error`), as `helm lint --strict`.
+    pub strict: bool,
+    /// Lint mode: `required` and `fail` do not fail.
+    pub lint_mode: bool,
+    /// Let `getHostByName` resolve names.
+    pub enable_dns: bool,
+    /// Where `lookup` reads the cluster; `None` answers an empty map, as `helm template` does.
+    pub lookup: Option<Arc<dyn Lookup>>,
+    /// How many threads execute templates; 0 picks the machine's parallelism.
+    pub threads: usize,
+    /// The function map; `None` is Helm's ([`crate::helm::func_map`]).
+    pub funcs: Option<Arc<FuncMap>>,
+}
+
+impl std::fmt::Debug for RenderOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderOptions")
+            .field("release", &self.release)
+            .field("capabilities", &self.capabilities)
+            .field("strict", &self.strict)
+            .field("lint_mode", &self.lint_mode)
+            .field("enable_dns", &self.enable_dns)
+            .field("lookup", &self.lookup.is_some())
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Renders a chart whose dependencies have been processed, with `values` the coalesced
+/// `.Values` of the top chart (Helm's `ToRenderValues`), as Helm's `engine.Render`: the map
+/// from template path (`mychart/templates/svc.yaml`, `mychart/charts/sub/templates/x.yaml`)
+/// to its output. Partials are absent; NOTES.txt files are present, as in Helm.
+pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions) -> Result<BTreeMap<String, String>> {
+    let funcs = options.funcs.clone().unwrap_or_else(|| Arc::new(crate::helm::func_map()));
+    let top_values = Value::from(values);
+    let mut collected = Vec::new();
+    let common = Common { release: release_value(&options.release), capabilities: options.capabilities.to_value() };
+    collect(chart, None, &top_values, true, &common, &mut collected);
+
+    // Helm parses and executes in this order: deepest paths first, then reverse lexical order.
+    let mut order: Vec<usize> = (0..collected.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&collected[a].name, &collected[b].name);
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+
+    let mut set = TemplateSet::with_shared_funcs(funcs);
+    set.set_name("gotpl");
+    set.set_missing_key(if options.strict { MissingKey::Error } else { MissingKey::Zero });
+    set.set_host(Arc::new(HelmHost {
+        strict: options.strict,
+        lint_mode: options.lint_mode,
+        enable_dns: options.enable_dns,
+        lookup: options.lookup.clone(),
+    }));
+    for &i in &order {
+        let t = &collected[i];
+        set.parse(&t.name, &t.text, None).map_err(|e| Error::Render(cleanup_parse_error(&t.name, &e.to_string())))?;
+    }
+
+    let jobs: Vec<usize> = order.into_iter().filter(|&i| !is_partial(&collected[i].name)).collect();
+    // Helm executes one template after another over shared maps: a template that changes
+    // them (Sprig's set, unset, merge...) is seen by the later ones. Such charts run in
+    // Helm's order on the shared maps; the others run in parallel on per-template copies.
+    let results = if changes_shared_maps(&collected, values) {
+        execute_in_order(&set, &collected, &jobs)
+    } else {
+        execute_all(&set, &collected, &jobs, options.threads)
+    };
+    let mut rendered = BTreeMap::new();
+    for (&i, result) in jobs.iter().zip(results) {
+        let name = &collected[i].name;
+        match result {
+            Ok(out) => {
+                rendered.insert(name.clone(), out.replace("<no value>", ""));
+            }
+            Err(e) => return Err(Error::Render(cleanup_exec_error(name, &e))),
+        }
+    }
+    Ok(rendered)
+}
+
+/// Everything `helm template` does before rendering: dependencies processed against the
+/// user's values, values coalesced and checked against schemas, then [`render`].
+pub fn render_chart(
+    chart: &Chart,
+    user_values: &chart_model::Map,
+    options: &RenderOptions,
+) -> Result<BTreeMap<String, String>> {
+    let mut chart = chart.clone();
+    chart_model::dependencies::process_dependencies(&mut chart, user_values, &Default::default())
+        .map_err(|e| Error::Values(e.to_string()))?;
+    let values = chart_model::coalesce::render_values(&chart, user_values, &Default::default())
+        .map_err(|e| Error::Values(e.to_string()))?;
+    render(&chart, &values.values, options)
+}
+
+fn is_partial(name: &str) -> bool {
+    name.rsplit('/').next().is_some_and(|base| base.starts_with('_'))
+}
+
+struct Common {
+    release: Value,
+    capabilities: Value,
+}
+
+/// One template to parse: its path, text, and the dot its chart gives it.
+struct Collected {
+    name: String,
+    text: String,
+    base_path: Arc<str>,
+    dot: Arc<SharedMap>,
+}
+
+fn release_value(r: &ReleaseOptions) -> Value {
+    let mut m = Map::new();
+    m.insert(Arc::from("Name"), Value::string(&r.name));
+    m.insert(Arc::from("Namespace"), Value::string(&r.namespace));
+    m.insert(Arc::from("IsUpgrade"), Value::Bool(r.is_upgrade));
+    m.insert(Arc::from("IsInstall"), Value::Bool(!r.is_upgrade));
+    m.insert(Arc::from("Revision"), Value::Int(r.revision));
+    m.insert(Arc::from("Service"), Value::string("Helm"));
+    Value::map(m)
+}
+
+/// Helm's `Values.Table("Values." + name)`: the map at that dotted path, if it is one.
+fn table(values: &Value, name: &str) -> Option<Value> {
+    let mut v = values.clone();
+    for part in name.split('.') {
+        let next = match &v {
+            Value::Map(m) => m.get(part)?,
+            _ => return None,
+        };
+        v = next;
+    }
+    matches!(v, Value::Map(_)).then_some(v)
+}
+
+/// Helm's `recAllTpls`: the chart's dot, its subcharts' first (for `.Subcharts`), and its templates.
+fn collect(
+    chart: &Chart,
+    parent_path: Option<&str>,
+    parent_values: &Value,
+    is_root: bool,
+    common: &Common,
+    out: &mut Vec<Collected>,
+) -> Value {
+    let values = if is_root {
+        parent_values.clone()
+    } else {
+        table(parent_values, chart.name()).unwrap_or_else(|| Value::map(Map::new()))
+    };
+    let full_path = chart.full_path(parent_path);
+    let mut subcharts = Map::new();
+    for child in &chart.dependencies {
+        let sub = collect(child, Some(&full_path), &values, false, common, out);
+        subcharts.insert(Arc::from(child.name()), sub);
+    }
+    let mut dot = Map::new();
+    dot.insert(Arc::from("Chart"), Value::object(ChartObject::new(&chart.metadata, is_root)));
+    dot.insert(Arc::from("Files"), Value::object(Files::new(&chart.files)));
+    dot.insert(Arc::from("Release"), common.release.clone());
+    dot.insert(Arc::from("Capabilities"), common.capabilities.clone());
+    dot.insert(Arc::from("Values"), values);
+    dot.insert(Arc::from("Subcharts"), Value::map(subcharts));
+    let dot = Arc::new(SharedMap::new(dot));
+    let base_path: Arc<str> = Arc::from(format!("{full_path}/templates"));
+    let library = chart.metadata.chart_type.eq_ignore_ascii_case("library");
+    for t in &chart.templates {
+        if library && !is_partial(&t.name) {
+            continue;
+        }
+        out.push(Collected {
+            name: join_path(&full_path, &t.name),
+            text: String::from_utf8_lossy(&t.data).into_owned(),
+            base_path: base_path.clone(),
+            dot: dot.clone(),
+        });
+    }
+    Value::Map(dot)
+}
+
+/// Go's `path.Join` for a chart path and a template name (names are already clean).
+fn join_path(a: &str, b: &str) -> String {
+    let joined = format!("{a}/{b}");
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The functions that change a map they are given.
+const MAP_WRITERS: &[&str] = &["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
+
+fn mentions_writer(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    MAP_WRITERS.iter().any(|w| {
+        text.match_indices(w).any(|(at, _)| {
+            let end = at + w.len();
+            (at == 0 || !is_ident(bytes[at - 1])) && (end == bytes.len() || !is_ident(bytes[end]))
+        })
+    })
+}
+
+fn strings_mention_writer(v: &chart_model::Value) -> bool {
+    match v {
+        chart_model::Value::String(s) => s.contains("{{") && mentions_writer(s),
+        chart_model::Value::List(l) => l.iter().any(strings_mention_writer),
+        chart_model::Value::Map(m) => m.values().any(strings_mention_writer),
+        _ => false,
+    }
+}
+
+/// Whether any template (or, through `tpl`, any values string) may change a shared map.
+fn changes_shared_maps(collected: &[Collected], values: &chart_model::Map) -> bool {
+    let mut uses_tpl = false;
+    for t in collected {
+        if mentions_writer(&t.text) {
+            return true;
+        }
+        uses_tpl |= t.text.contains("tpl");
+    }
+    uses_tpl && values.values().any(strings_mention_writer)
+}
+
+fn template_value(t: &Collected) -> Value {
+    let mut template = Map::new();
+    template.insert(Arc::from("Name"), Value::string(&t.name));
+    template.insert(Arc::from("BasePath"), Value::String(t.base_path.clone()));
+    Value::map(template)
+}
+
+/// Helm's loop: each template's chart map gets `Template` set, then the template runs on it.
+fn execute_in_order(set: &TemplateSet, collected: &[Collected], jobs: &[usize]) -> Vec<Result<String>> {
+    let mut results = Vec::with_capacity(jobs.len());
+    for &i in jobs {
+        let t = &collected[i];
+        t.dot.insert(Arc::from("Template"), template_value(t));
+        let result = set.execute(&t.name, &Value::Map(t.dot.clone()));
+        let failed = result.is_err();
+        results.push(result);
+        if failed {
+            break;
+        }
+    }
+    results
+}
+
+fn execute_one(set: &TemplateSet, t: &Collected) -> Result<String> {
+    let mut dot = t.dot.snapshot();
+    dot.insert(Arc::from("Template"), template_value(t));
+    set.execute(&t.name, &Value::map(dot))
+}
+
+/// Runs templates that change no shared map in parallel, each on a copy of its chart's map.
+/// Every chart map first gets the `Template` it holds when Helm runs the parent's templates
+/// (that of its last template; subcharts run before their parents), for `.Subcharts`.
+fn execute_all(set: &TemplateSet, collected: &[Collected], jobs: &[usize], threads: usize) -> Vec<Result<String>> {
+    for &i in jobs {
+        let t = &collected[i];
+        t.dot.insert(Arc::from("Template"), template_value(t));
+    }
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads }
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(|&i| execute_one(set, &collected[i])).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
+    let parts: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = jobs.get(k) else { break };
+                        done.push((k, execute_one(set, &collected[i])));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for (k, r) in parts.into_iter().flatten() {
+        results[k] = Some(r);
+    }
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| Err(Error::Render("rendering template failed: a worker thread panicked".to_owned())))
+        })
+        .collect()
+}

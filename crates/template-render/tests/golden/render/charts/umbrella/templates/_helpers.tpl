@@ -1,0 +1,6 @@
+{{- define "umbrella.fullname" -}}
+{{ .Release.Name }}-{{ .Chart.Name }}
+{{- end }}
+{{- define "shared.banner" -}}
+banner from parent
+{{- end }}
