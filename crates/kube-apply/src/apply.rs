@@ -78,10 +78,23 @@ impl KubeClient {
             params.force = options.force_conflicts;
             params.dry_run = options.dry_run;
             let reference = resource.reference();
-            self.api(resource)
-                .patch(&resource.name, &params, &Patch::Apply(&resource.object))
-                .await
-                .map_err(|e| apply_error(&reference.to_string(), e))?;
+            let api = self.api(resource);
+            let first = api.patch(&resource.name, &params, &Patch::Apply(&resource.object)).await;
+            match first.map_err(|e| apply_error(&reference.to_string(), e)) {
+                Ok(_) => {}
+                // Fields held by `helm` itself through client-side updates (a
+                // release installed by Helm 3, or objects created here) are
+                // ours: take them over instead of reporting a conflict with ourselves.
+                Err(Error::ApplyConflict { conflicts, .. })
+                    if !params.force && conflicts.iter().all(|c| c.manager == FIELD_MANAGER) =>
+                {
+                    params.force = true;
+                    api.patch(&resource.name, &params, &Patch::Apply(&resource.object))
+                        .await
+                        .map_err(|e| apply_error(&reference.to_string(), e))?;
+                }
+                Err(e) => return Err(e),
+            }
             let outcome = if live.is_some() { ApplyOutcome::Updated } else { ApplyOutcome::Created };
             tracing::info!(target: "kube_apply", event = "applied", kind = %reference.kind, name = %reference.name,
                 namespace = %reference.namespace, method = "server-side", outcome = ?outcome, "applied {reference}");

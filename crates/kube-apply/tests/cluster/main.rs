@@ -242,7 +242,7 @@ async fn hooks_run_by_weight_with_delete_policies() {
 async fn uninstall_deletes_in_order_and_keeps_kept() {
     let Some(t) = cluster("delete").await else { return };
     let manifest = [
-        "---\n# Source: c/templates/cm.yaml\n".to_owned() + &configmap("cfg", json!({"a": "1"})),
+        "---\n# Source: c/templates/cm.yaml\n".to_owned() + &configmap("cfg", json!({"a": "1"})) + "\n",
         "---\n# Source: c/templates/keep.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: kept\n  annotations:\n    helm.sh/resource-policy: keep\nstringData:\n  k: v\n".to_owned(),
         "---\n# Source: c/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - port: 80\n".to_owned(),
         "---\n# Source: c/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n".to_owned(),
@@ -286,5 +286,33 @@ async fn client_side_three_way_merge_removes_dropped_field() {
     t.client.update_client_side(Some(&original), &mut r2[0], &opts).await.expect("update");
     let live = t.client.get(&r2[0]).await.unwrap().unwrap();
     assert_eq!(live["data"], json!({"keep": "changed", "theirs": "3"}));
+    t.cleanup().await;
+}
+
+/// The real `helm` refuses the same unowned object with the message our apply gives.
+#[tokio::test(flavor = "multi_thread")]
+async fn ownership_message_matches_real_helm() {
+    let Some(helm) = support::helm_binary("ownership_message_matches_real_helm") else { return };
+    let Some(t) = cluster("helmmsg").await else { return };
+    let mut unowned = t.client.build("cm.yaml", &configmap("taken", json!({"a": "0"}))).await.unwrap();
+    t.client.create(&mut unowned, &Default::default()).await.unwrap();
+
+    let chart = std::env::temp_dir().join(format!("kube-apply-chart-{}", t.ns));
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(chart.join("templates/cm.yaml"), configmap("taken", json!({"a": "1"})) + "\n").unwrap();
+    let out = std::process::Command::new(&helm)
+        .args(["install", "mine"])
+        .arg(&chart)
+        .args(["-n", &t.ns, "--kubeconfig", &t.kubeconfig])
+        .output()
+        .expect("running helm");
+    let _ = std::fs::remove_dir_all(&chart);
+    let helm_err = String::from_utf8_lossy(&out.stderr);
+
+    let mut res = t.client.build("cm.yaml", &configmap("taken", json!({"a": "1"}))).await.unwrap();
+    let ours = t.client.apply(&mut res, &release(&t.ns, "mine")).await.expect_err("refused").to_string();
+    assert!(!out.status.success());
+    assert_eq!(helm_err.trim(), format!("Error: INSTALLATION FAILED: Unable to continue with install: {ours}"));
     t.cleanup().await;
 }

@@ -35,7 +35,6 @@ pub struct TestNamespace {
     pub client: KubeClient,
     pub ns: String,
     /// The kubeconfig's path, for running the real `helm` against the same cluster.
-    #[allow(dead_code)]
     pub kubeconfig: String,
 }
 
@@ -50,4 +49,19 @@ impl TestNamespace {
 
 pub fn quick_wait(secs: u64) -> WaitOptions {
     WaitOptions { timeout: Duration::from_secs(secs), wait_for_jobs: true, interval: Duration::from_millis(500) }
+}
+
+/// The real `helm` (HELM_API_TEST_HELM), with the same skip-or-require rule.
+#[allow(clippy::print_stderr)]
+pub fn helm_binary(test: &str) -> Option<String> {
+    match std::env::var("HELM_API_TEST_HELM") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ => {
+            if std::env::var("HELM_API_TEST_REQUIRE").as_deref() == Ok("1") {
+                panic!("HELM_API_TEST_HELM is not set and HELM_API_TEST_REQUIRE=1");
+            }
+            eprintln!("skipping {test}: HELM_API_TEST_HELM is not set");
+            None
+        }
+    }
 }
