@@ -14,6 +14,7 @@ pub fn run(root: &Path) -> Result<()> {
     run_cmd(root, "cargo", &["fmt", "--all", "--check"])?;
     crate::tidy::run(root)?;
     crate::deps::run(root)?;
+    crate::codegen::run(root, &["--check".to_owned()])?;
     run_cmd(root, "cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     // Integration tests get a cluster, the real helm and PostgreSQL (cargo xtask cluster / postgres); they are
     // stopped when `services` drops, also when the tests fail.

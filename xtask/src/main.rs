@@ -5,6 +5,7 @@
 mod bench;
 mod ci;
 mod cluster;
+mod codegen;
 mod deps;
 mod oracle;
 mod services;
@@ -22,6 +23,7 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(&root),
         Some("ci") => ci::run(&root),
         Some("cluster") => cluster::run(&root, &args[1..]),
+        Some("codegen") => codegen::run(&root, &args[1..]),
         Some("oracle") => oracle::run(&root, &args[1..]),
         Some("postgres") => services::run_postgres(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
@@ -33,6 +35,7 @@ fn main() -> Result<()> {
                  bench                     benchmarks next to real Helm doing the same work\n  \
                  ci                        every check CI makes (fmt, clippy, tests, dependency rules, tidy)\n  \
                  cluster build|up|down|env  a real control plane (etcd, kube-apiserver, KWOK) and helm on loopback\n  \
+                 codegen [--check]         the Rust code, docs/api.md and docs/openapi.json from protos/\n  \
                  oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
                  postgres up|down|env      a PostgreSQL server on loopback for the SQL driver's tests\n  \
                  tidy                      project conventions (a //! line atop every file)\n  \

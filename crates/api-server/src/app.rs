@@ -1,0 +1,79 @@
+//! `app()`: one axum `Router` serving gRPC (the service, health, reflection) and the HTTP gateway, behind authentication.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceExt;
+
+use crate::auth::{self, Tokens};
+use crate::backend::Backend;
+use crate::contexts::Contexts;
+use crate::error::{Error, Result, http_error};
+use crate::gateway;
+use crate::proto::helm_api_service_server::HelmApiServiceServer;
+use crate::service::ApiService;
+
+/// Settings of the application router.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    /// The largest request body or gRPC message accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self { max_body_bytes: 8 * 1024 * 1024 }
+    }
+}
+
+/// The application: gRPC and HTTP on one router. Requests need a bearer token
+/// from `tokens`, except probes, gRPC health and reflection.
+pub async fn app(contexts: Contexts, backend: Arc<dyn Backend>, tokens: Tokens, options: AppOptions) -> Result<Router> {
+    let service = Arc::new(ApiService::new(contexts, backend));
+    let grpc = HelmApiServiceServer::from_arc(service.clone())
+        .max_decoding_message_size(options.max_body_bytes)
+        .max_encoding_message_size(usize::MAX);
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    // The server as a whole ("") starts SERVING; the service is serving as soon as it is routed.
+    health_reporter.set_serving::<HelmApiServiceServer<ApiService>>().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(gateway::decode::DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| Error::Internal(format!("reflection: {e}")))?;
+    let reflection_alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(gateway::decode::DESCRIPTOR_SET)
+        .build_v1alpha()
+        .map_err(|e| Error::Internal(format!("reflection: {e}")))?;
+    let grpc_router = tonic::service::Routes::new(grpc)
+        .add_service(health)
+        .add_service(reflection)
+        .add_service(reflection_alpha)
+        .into_axum_router();
+
+    let router = gateway::router(service, options.max_body_bytes)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(|| async { "ok" }))
+        // gRPC requests go to tonic's router; any other unknown path is a 404 in grpc-gateway's shape.
+        .fallback(move |request: Request| {
+            let grpc_router = grpc_router.clone();
+            async move {
+                if auth::is_grpc(&request) {
+                    match grpc_router.oneshot(request).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    }
+                } else {
+                    not_found()
+                }
+            }
+        })
+        .layer(axum::middleware::from_fn_with_state(tokens, auth::authenticate));
+    Ok(router)
+}
+
+fn not_found() -> Response {
+    http_error(tonic::Code::NotFound, "Not Found").into_response()
+}

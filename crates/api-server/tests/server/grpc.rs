@@ -1,0 +1,167 @@
+//! gRPC in process over `tokio::io::duplex`: the same router serves gRPC, with authentication, streaming, health.
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::service::TowerToHyperService;
+use tonic::Code;
+use tonic::metadata::MetadataValue;
+use tonic::transport::{Channel, Endpoint, Uri};
+
+use api_server::proto;
+use api_server::proto::helm_api_service_client::HelmApiServiceClient;
+
+use crate::support::*;
+
+/// A channel to the app over an in-memory duplex connection.
+async fn channel(app: &TestApp) -> Channel {
+    let (client_io, server_io) = tokio::io::duplex(1 << 20);
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+            .serve_connection(TokioIo::new(server_io), TowerToHyperService::new(router))
+            .await;
+    });
+    let mut client_io = Some(client_io);
+    Endpoint::try_from("http://in-process")
+        .unwrap()
+        .connect_with_connector(tower::service_fn(move |_: Uri| {
+            let io = client_io.take();
+            async move { io.map(TokioIo::new).ok_or_else(|| std::io::Error::other("one connection only")) }
+        }))
+        .await
+        .unwrap()
+}
+
+fn authed<T>(message: T, token: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert("authorization", MetadataValue::try_from(format!("Bearer {token}")).unwrap());
+    request
+}
+
+#[tokio::test]
+async fn contexts_and_releases_over_grpc() {
+    let app = test_app().await;
+    let mut client = HelmApiServiceClient::new(channel(&app).await);
+    let created = client
+        .create_context(authed(
+            proto::HelmContextReq {
+                name: "test".into(),
+                kubeinfo: Some(proto::KubeInfo {
+                    kubeconfig: KUBECONFIG.into(),
+                    namespace: "apps".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ALICE,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.name, "test");
+    let list = client.list_contexts(authed(proto::ListContextsReq {}, ALICE)).await.unwrap().into_inner();
+    assert_eq!(list.contexts.len(), 1);
+    assert_eq!(list.contexts[0].namespace, "apps");
+
+    let release = client
+        .install_release(authed(
+            proto::InstallReq {
+                context_name: "test".into(),
+                repo_chart_name: "bitnami/mariadb".into(),
+                release_name: "web".into(),
+                ..Default::default()
+            },
+            ALICE,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((release.name.as_str(), release.namespace.as_str(), release.version), ("web", "apps", 1));
+
+    let err = client
+        .get_release(authed(
+            proto::ReleaseReq { context_name: "test".into(), release_name: "missing".into(), ..Default::default() },
+            ALICE,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = client
+        .get_release(authed(
+            proto::ReleaseReq { context_name: "test".into(), release_name: "Bad".into(), ..Default::default() },
+            ALICE,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let err = client
+        .get_release(authed(
+            proto::ReleaseReq { context_name: "test".into(), release_name: "web".into(), ..Default::default() },
+            BOB,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    client.delete_context(authed(proto::DeleteHelmContextReq { name: "test".into() }, ALICE)).await.unwrap();
+    let err =
+        client.delete_context(authed(proto::DeleteHelmContextReq { name: "test".into() }, ALICE)).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+}
+
+#[tokio::test]
+async fn streaming_install_over_grpc() {
+    let app = test_app().await.with_context().await;
+    let mut client = HelmApiServiceClient::new(channel(&app).await);
+    let mut stream = client
+        .install_release_stream(authed(
+            proto::InstallReq {
+                context_name: "test".into(),
+                repo_chart_name: "bitnami/mariadb".into(),
+                release_name: "web".into(),
+                ..Default::default()
+            },
+            ALICE,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut events = Vec::new();
+    while let Some(event) = stream.message().await.unwrap() {
+        events.push(event.event.unwrap());
+    }
+    assert_eq!(events.len(), 3);
+    assert!(matches!(&events[0], proto::release_event::Event::Progress(p) if p.phase == "render"));
+    assert!(matches!(&events[2], proto::release_event::Event::Release(r) if r.name == "web"));
+
+    let mut failing = client
+        .uninstall_release_stream(authed(
+            proto::ReleaseReq { context_name: "test".into(), release_name: "busy".into(), ..Default::default() },
+            ALICE,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(failing.message().await.unwrap().is_some(), "progress first");
+    assert_eq!(failing.message().await.unwrap_err().code(), Code::FailedPrecondition);
+}
+
+#[tokio::test]
+async fn grpc_needs_a_token() {
+    let app = test_app().await;
+    let mut client = HelmApiServiceClient::new(channel(&app).await);
+    let err = client.list_contexts(proto::ListContextsReq {}).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+    let err = client.list_contexts(authed(proto::ListContextsReq {}, "not-a-token-at-all")).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+}
+
+#[tokio::test]
+async fn grpc_health_answers_without_a_token() {
+    let app = test_app().await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel(&app).await);
+    let answer = health
+        .check(tonic_health::pb::HealthCheckRequest { service: "helmapi.HelmApiService".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+}

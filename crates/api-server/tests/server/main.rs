@@ -1,0 +1,10 @@
+//! api-server integration tests: the HTTP gateway and gRPC in process, contexts, authentication.
+
+// Test helpers outside #[test] functions unwrap too: a failure there is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod contexts;
+mod gateway;
+mod grpc;
+mod support;
