@@ -1,0 +1,350 @@
+//! The parsed form of an index kept in a compact binary file, keyed by the
+//! sha256 of the index it came from, so a later load of the same index
+//! skips YAML entirely.
+//!
+//! The format is private to this crate and versioned by its magic; a file
+//! that does not decode, or was made from other bytes, is ignored and
+//! rewritten, never trusted.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chart_model::chart::Maintainer;
+use chart_model::{Dependency, Metadata, Value};
+
+use crate::error::{Error, Result};
+use crate::index::{ChartVersion, IndexFile, LoadedIndex, load_index, sha256_hex};
+
+const MAGIC: &[u8; 8] = b"HRIDX\x00\x00\x01";
+
+/// A folder of cached parsed indexes.
+#[derive(Debug, Clone)]
+pub struct IndexCache {
+    dir: PathBuf,
+}
+
+impl IndexCache {
+    /// A cache in `dir` (created when first written).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        IndexCache { dir: dir.into() }
+    }
+
+    /// Where the cache entry for an index with this sha256 lives.
+    pub fn path_for(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.idx"))
+    }
+
+    /// Loads the index at `path` through the cache.
+    pub fn load_file(&self, path: &Path) -> Result<LoadedIndex> {
+        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        self.load(&data, &path.display().to_string())
+    }
+
+    /// Loads an index from its bytes through the cache: the cached form when
+    /// there is one for these bytes, else a full load that is then cached
+    /// (a failure to write the cache is not an error).
+    pub fn load(&self, data: &[u8], source: &str) -> Result<LoadedIndex> {
+        let sha = sha256_hex(data);
+        let path = self.path_for(&sha);
+        if let Ok(bytes) = std::fs::read(&path)
+            && let Ok(loaded) = decode_cached(&bytes, &sha)
+        {
+            return Ok(loaded);
+        }
+        let loaded = load_index(data, source)?;
+        let _ = self.store(&sha, &loaded);
+        Ok(loaded)
+    }
+
+    fn store(&self, sha: &str, loaded: &LoadedIndex) -> Result<()> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        let path = self.path_for(sha);
+        let tmp = self.dir.join(format!(".{sha}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, encode_cached(loaded, sha)).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+}
+
+/// The binary form of a loaded index made from bytes with sha256 `sha`.
+pub fn encode_cached(loaded: &LoadedIndex, sha: &str) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(1 << 20));
+    w.0.extend_from_slice(MAGIC);
+    w.str(sha);
+    let i = &loaded.index;
+    w.str(&i.api_version);
+    w.str(&i.generated);
+    w.strs(&i.public_keys);
+    w.map(&i.annotations);
+    w.strs(&loaded.warnings);
+    w.len(i.entries.len());
+    for (name, versions) in &i.entries {
+        w.str(name);
+        w.len(versions.len());
+        for cv in versions {
+            w.chart_version(cv);
+        }
+    }
+    w.0
+}
+
+/// Reads a cache file, checking that it was made from bytes with sha256 `sha`.
+pub fn decode_cached(bytes: &[u8], sha: &str) -> Result<LoadedIndex> {
+    let mut r = Reader { data: bytes, pos: 0 };
+    if r.take(MAGIC.len())? != MAGIC {
+        return Err(Error::Cache("not an index cache file".into()));
+    }
+    if r.str()? != sha {
+        return Err(Error::Cache("made from another index".into()));
+    }
+    let mut index =
+        IndexFile { api_version: r.str()?, generated: r.str()?, public_keys: r.strs()?, ..Default::default() };
+    index.annotations = r.map()?;
+    let warnings = r.strs()?;
+    let charts = r.len()?;
+    for _ in 0..charts {
+        let name = r.str()?;
+        let n = r.len()?;
+        let mut versions = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            versions.push(r.chart_version()?);
+        }
+        index.entries.insert(name, versions);
+    }
+    if r.pos != bytes.len() {
+        return Err(Error::Cache("trailing bytes".into()));
+    }
+    Ok(LoadedIndex { index, warnings })
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn len(&mut self, n: usize) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.0.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn strs(&mut self, list: &[String]) {
+        self.len(list.len());
+        list.iter().for_each(|s| self.str(s));
+    }
+
+    fn map(&mut self, map: &BTreeMap<String, String>) {
+        self.len(map.len());
+        for (k, v) in map {
+            self.str(k);
+            self.str(v);
+        }
+    }
+
+    fn chart_version(&mut self, cv: &ChartVersion) {
+        let md = &cv.metadata;
+        for s in [
+            &md.name,
+            &md.home,
+            &md.version,
+            &md.description,
+            &md.icon,
+            &md.api_version,
+            &md.condition,
+            &md.tags,
+            &md.app_version,
+            &md.kube_version,
+            &md.chart_type,
+            &cv.created,
+            &cv.digest,
+        ] {
+            self.str(s);
+        }
+        self.0.push(u8::from(md.deprecated) | (u8::from(cv.removed) << 1));
+        self.strs(&md.sources);
+        self.strs(&md.keywords);
+        self.strs(&cv.urls);
+        self.map(&md.annotations);
+        self.len(md.maintainers.len());
+        for m in &md.maintainers {
+            self.str(&m.name);
+            self.str(&m.email);
+            self.str(&m.url);
+        }
+        self.len(md.dependencies.len());
+        for d in &md.dependencies {
+            self.str(&d.name);
+            self.str(&d.version);
+            self.str(&d.repository);
+            self.str(&d.condition);
+            self.str(&d.alias);
+            self.0.push(u8::from(d.enabled));
+            self.strs(&d.tags);
+            self.len(d.import_values.len());
+            d.import_values.iter().for_each(|v| self.value(v));
+        }
+    }
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.0.push(0),
+            Value::Bool(b) => self.0.extend_from_slice(&[1, u8::from(*b)]),
+            Value::Int(n) => {
+                self.0.push(2);
+                self.0.extend_from_slice(&n.to_le_bytes());
+            }
+            Value::Int64(n) => {
+                self.0.push(3);
+                self.0.extend_from_slice(&n.to_le_bytes());
+            }
+            Value::Float64(f) => {
+                self.0.push(4);
+                self.0.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Value::String(s) => {
+                self.0.push(5);
+                self.str(s);
+            }
+            Value::List(items) => {
+                self.0.push(6);
+                self.len(items.len());
+                items.iter().for_each(|v| self.value(v));
+            }
+            Value::Map(map) => {
+                self.0.push(7);
+                self.len(map.len());
+                for (k, v) in map {
+                    self.str(k);
+                    self.value(v);
+                }
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.data.len())
+            .ok_or_else(|| Error::Cache("truncated".into()))?;
+        let s = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u64(&mut self) -> Result<u64> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    fn len(&mut self) -> Result<usize> {
+        let b = self.take(4)?;
+        let n = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        // Every counted thing takes at least one byte: refuse counts past the end.
+        if n > self.data.len() - self.pos {
+            return Err(Error::Cache("bad length".into()));
+        }
+        Ok(n)
+    }
+
+    fn str(&mut self) -> Result<String> {
+        let n = self.len()?;
+        let b = self.take(n)?;
+        String::from_utf8(b.to_vec()).map_err(|_| Error::Cache("bad text".into()))
+    }
+
+    fn strs(&mut self) -> Result<Vec<String>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.str()).collect()
+    }
+
+    fn map(&mut self) -> Result<BTreeMap<String, String>> {
+        let n = self.len()?;
+        (0..n).map(|_| Ok((self.str()?, self.str()?))).collect()
+    }
+
+    fn chart_version(&mut self) -> Result<ChartVersion> {
+        let mut md = Metadata {
+            name: self.str()?,
+            home: self.str()?,
+            version: self.str()?,
+            description: self.str()?,
+            icon: self.str()?,
+            api_version: self.str()?,
+            condition: self.str()?,
+            tags: self.str()?,
+            app_version: self.str()?,
+            kube_version: self.str()?,
+            chart_type: self.str()?,
+            ..Default::default()
+        };
+        let created = self.str()?;
+        let digest = self.str()?;
+        let flags = self.byte()?;
+        md.deprecated = flags & 1 != 0;
+        md.sources = self.strs()?;
+        md.keywords = self.strs()?;
+        let urls = self.strs()?;
+        md.annotations = self.map()?;
+        let n = self.len()?;
+        for _ in 0..n {
+            md.maintainers.push(Maintainer { name: self.str()?, email: self.str()?, url: self.str()? });
+        }
+        let n = self.len()?;
+        for _ in 0..n {
+            let mut d = Dependency {
+                name: self.str()?,
+                version: self.str()?,
+                repository: self.str()?,
+                condition: self.str()?,
+                alias: self.str()?,
+                ..Default::default()
+            };
+            d.enabled = self.byte()? != 0;
+            d.tags = self.strs()?;
+            let n = self.len()?;
+            for _ in 0..n {
+                d.import_values.push(self.value(0)?);
+            }
+            md.dependencies.push(d);
+        }
+        Ok(ChartVersion { metadata: md, urls, created, removed: flags & 2 != 0, digest })
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value> {
+        if depth > 1000 {
+            return Err(Error::Cache("too deep".into()));
+        }
+        Ok(match self.byte()? {
+            0 => Value::Null,
+            1 => Value::Bool(self.byte()? != 0),
+            2 => Value::Int(self.u64()? as i64),
+            3 => Value::Int64(self.u64()? as i64),
+            4 => Value::Float64(f64::from_bits(self.u64()?)),
+            5 => Value::String(self.str()?),
+            6 => {
+                let n = self.len()?;
+                Value::List((0..n).map(|_| self.value(depth + 1)).collect::<Result<_>>()?)
+            }
+            7 => {
+                let n = self.len()?;
+                Value::Map((0..n).map(|_| Ok((self.str()?, self.value(depth + 1)?))).collect::<Result<_>>()?)
+            }
+            _ => return Err(Error::Cache("bad value tag".into())),
+        })
+    }
+}

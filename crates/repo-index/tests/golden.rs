@@ -1,0 +1,139 @@
+//! Conformance with Helm: index loading, version selection and search, against goldens from the oracle.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/gojson.rs"]
+mod gojson;
+
+use std::path::{Path, PathBuf};
+
+use repo_index::index::{fast_path_accepts, load_index, load_index_exact};
+use serde_json::Value;
+
+fn golden(suite: &str) -> (PathBuf, Vec<Value>, Vec<Value>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(suite);
+    let cases: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    (dir, cases["cases"].as_array().unwrap().clone(), expected.as_array().unwrap().clone())
+}
+
+fn index_bytes(dir: &Path, case: &Value) -> Vec<u8> {
+    match case.get("yaml") {
+        Some(Value::String(s)) => s.as_bytes().to_vec(),
+        _ => std::fs::read(dir.join(case["file"].as_str().unwrap())).unwrap(),
+    }
+}
+
+#[test]
+fn index_load() {
+    let (dir, cases, expected) = golden("index-load");
+    let mut failures = Vec::new();
+    for (case, want) in cases.iter().zip(&expected) {
+        let name = case["name"].as_str().unwrap();
+        let data = index_bytes(&dir, case);
+        let fast = load_index(&data, "SOURCE");
+        let exact = load_index_exact(&data, "SOURCE");
+        let got = match &fast {
+            Ok(l) => serde_json::json!({"index": gojson::normalize(&gojson::index(&l.index)), "warnings": l.warnings}),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        };
+        let want = match want.get("error") {
+            Some(e) => serde_json::json!({"error": e}),
+            None => serde_json::json!({"index": gojson::normalize(&want["index"]), "warnings": want["warnings"]}),
+        };
+        if got != want {
+            failures.push(format!("{name}:\n  got  {got}\n  want {want}"));
+        }
+        // The fast path must agree with the full reader wherever the full reader can know (it cannot see duplicate keys).
+        let same = match (&fast, &exact) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(a), Err(b)) => a.to_string() == b.to_string(),
+            _ => false,
+        };
+        if !same && !name.starts_with("duplicate") {
+            failures.push(format!("{name}: fast path differs from the full reader: {fast:?} vs {exact:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    // The forms index writers produce stay on the fast path.
+    for name in [
+        "minimal",
+        "sorted-descending",
+        "folded-plain-description",
+        "literal-annotation",
+        "quoted-escapes",
+        "import-values",
+        "indented-sequences",
+        "server-info",
+    ] {
+        let case = cases.iter().find(|c| c["name"] == name).unwrap();
+        assert!(fast_path_accepts(&index_bytes(&dir, case)), "{name} left the fast path");
+    }
+}
+
+#[test]
+fn index_get() {
+    let (dir, cases, expected) = golden("index-get");
+    let mut loaded = std::collections::HashMap::new();
+    let mut failures = Vec::new();
+    for (case, want) in cases.iter().zip(&expected) {
+        let file = case["file"].as_str().unwrap();
+        let index = loaded
+            .entry(file.to_string())
+            .or_insert_with(|| load_index(&std::fs::read(dir.join(file)).unwrap(), file).unwrap().index);
+        let got = match index.get(case["chart"].as_str().unwrap(), case["version"].as_str().unwrap()) {
+            Ok(cv) => serde_json::json!({"version": cv.metadata.version, "digest": cv.digest}),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        };
+        let mut want = want.clone();
+        want.as_object_mut().unwrap().remove("name");
+        if got != want {
+            failures.push(format!("{}: got {got}, want {want}", case["name"]));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn search_repo() {
+    let (dir, cases, expected) = golden("search-repo");
+    let mut failures = Vec::new();
+    for (case, want) in cases.iter().zip(&expected) {
+        let repos: Vec<(String, repo_index::IndexFile)> = case["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let file = r["file"].as_str().unwrap();
+                let index = load_index(&std::fs::read(dir.join(file)).unwrap(), file).unwrap().index;
+                (r["name"].as_str().unwrap().to_string(), index)
+            })
+            .collect();
+        let refs: Vec<(&str, &repo_index::IndexFile)> = repos.iter().map(|(n, i)| (n.as_str(), i)).collect();
+        let strings = |k: &str| -> Vec<String> {
+            case.get(k)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        };
+        let options = repo_index::SearchOptions {
+            terms: strings("terms"),
+            regexp: case["regexp"].as_bool().unwrap_or(false),
+            versions: case["versions"].as_bool().unwrap_or(false),
+            devel: case["devel"].as_bool().unwrap_or(false),
+            version: case["version"].as_str().unwrap_or("").to_string(),
+        };
+        let got = match repo_index::search_repositories(&refs, &options) {
+            Ok(results) => serde_json::json!({"results": results.iter().map(|r| serde_json::json!({
+                "name": r.name, "version": r.chart.metadata.version, "app_version": r.chart.metadata.app_version,
+                "description": r.chart.metadata.description, "score": r.score})).collect::<Vec<_>>()}),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        };
+        let mut want = want.clone();
+        want.as_object_mut().unwrap().remove("name");
+        if got != want {
+            failures.push(format!("{}:\n  got  {got}\n  want {want}", case["name"]));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
