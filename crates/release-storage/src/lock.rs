@@ -316,3 +316,34 @@ impl Locker for MemoryLocker {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lease(holder: Option<&str>, renewed_ago: Option<i64>, seconds: Option<i32>) -> Lease {
+        let now = Timestamp::now();
+        Lease {
+            metadata: ObjectMeta::default(),
+            spec: Some(LeaseSpec {
+                holder_identity: holder.map(str::to_owned),
+                renew_time: renewed_ago.map(|ago| MicroTime(now - SignedDuration::from_secs(ago))),
+                lease_duration_seconds: seconds,
+                ..LeaseSpec::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn stale_and_free_leases() {
+        let now = Timestamp::now();
+        assert!(is_free(&Lease { metadata: ObjectMeta::default(), spec: None }, now));
+        assert!(is_free(&lease(None, Some(0), Some(60)), now));
+        assert!(is_free(&lease(Some(""), Some(0), Some(60)), now));
+        assert!(!is_free(&lease(Some("a"), Some(10), Some(60)), now));
+        assert!(is_free(&lease(Some("a"), Some(61), Some(60)), now));
+        // A Lease without renew time or duration cannot be proven alive.
+        assert!(is_free(&lease(Some("a"), None, Some(60)), now));
+        assert!(is_free(&lease(Some("a"), Some(0), None), now));
+    }
+}

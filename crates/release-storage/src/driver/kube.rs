@@ -368,3 +368,61 @@ fn summary_of(meta: &ObjectMeta) -> Option<ReleaseSummary> {
         labels: labels.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn selectors_are_sorted_equalities() {
+        assert_eq!(selector(&labels(&[("owner", "helm"), ("name", "web")])), "name=web,owner=helm");
+        assert_eq!(selector(&BTreeMap::new()), "");
+    }
+
+    #[test]
+    fn label_values_as_kubernetes_checks_them() {
+        for ok in ["", "web", "a.b_c-d", "1", &"x".repeat(63)] {
+            assert!(check_label_value(ok).is_ok(), "{ok}");
+        }
+        for bad in ["-web", "web-", "a b", "é", &"x".repeat(64)] {
+            assert!(matches!(check_label_value(bad), Err(Error::InvalidLabelValue { .. })), "{bad}");
+        }
+        let long = check_label_value(&"-".repeat(64)).expect_err("both reasons");
+        assert!(long.to_string().contains("must be no more than 63 characters; a valid label must"), "{long}");
+    }
+
+    #[test]
+    fn summaries_need_helms_labels() {
+        let meta = ObjectMeta {
+            namespace: Some("team".into()),
+            labels: Some(labels(&[("name", "web"), ("owner", "helm"), ("status", "failed"), ("version", "3")])),
+            ..ObjectMeta::default()
+        };
+        let s = summary_of(&meta).expect("summary");
+        assert_eq!((s.name.as_str(), s.namespace.as_str(), s.version, s.status), ("web", "team", 3, Status::Failed));
+        let no_version =
+            ObjectMeta { labels: Some(labels(&[("name", "web"), ("status", "x")])), ..ObjectMeta::default() };
+        assert!(summary_of(&no_version).is_none());
+    }
+
+    #[test]
+    fn objects_round_trip_through_secrets_and_config_maps() {
+        let r = Release { name: "web".into(), version: 2, ..Release::default() };
+        for kind in [ObjectKind::Secret, ObjectKind::ConfigMap] {
+            let object = StorageObject::for_create(kind, "sh.helm.release.v1.web.v2", &r, 7).expect("object");
+            let back = match kind {
+                ObjectKind::Secret => {
+                    let secret = object_to_secret(&object);
+                    assert_eq!(secret.type_.as_deref(), Some("helm.sh/release.v1"));
+                    secret_to_object(&secret)
+                }
+                ObjectKind::ConfigMap => config_map_to_object(&object_to_config_map(&object)),
+            };
+            assert_eq!(back, object);
+        }
+    }
+}
