@@ -2,9 +2,25 @@
 //!
 //! Each submodule holds one family of functions as a `FUNCTIONS` table; [`register`] adds them all.
 
+mod args;
+mod cast;
 mod crypto;
 mod date;
+mod defaults;
+mod dicts;
+mod encoding;
+mod gotypes;
+mod json;
+mod lists;
+mod numeric;
+mod paths;
 mod random;
+mod reflect;
+mod regex;
+mod semver;
+mod strings;
+mod unicode;
+mod url;
 
 use crate::registry::FuncMap;
 
@@ -13,4 +29,15 @@ pub fn register(map: &mut FuncMap) {
     map.extend(crypto::FUNCTIONS);
     map.extend(date::FUNCTIONS);
     map.extend(random::FUNCTIONS);
+    map.extend(strings::FUNCTIONS);
+    map.extend(numeric::FUNCTIONS);
+    map.extend(defaults::FUNCTIONS);
+    map.extend(lists::FUNCTIONS);
+    map.extend(dicts::FUNCTIONS);
+    map.extend(regex::FUNCTIONS);
+    map.extend(reflect::FUNCTIONS);
+    map.extend(encoding::FUNCTIONS);
+    map.extend(paths::FUNCTIONS);
+    map.extend(url::FUNCTIONS);
+    map.extend(semver::FUNCTIONS);
 }

@@ -1,0 +1,137 @@
+//! Go's `encoding/json` marshalling of template values, for Sprig's `toPrettyJson`, `toRawJson`
+//! and the `mustTo*Json` functions: compact or indented, HTML-escaped or not.
+
+use crate::value::{Kind, Value};
+
+use super::cast::elements;
+
+/// How to write: `json.Marshal`, `json.MarshalIndent(v, "", "  ")`, or an Encoder without HTML escaping.
+#[derive(Clone, Copy)]
+pub(crate) struct Style {
+    /// Two-space indentation.
+    pub(crate) indent: bool,
+    /// `<`, `>` and `&` as `\u003c`...
+    pub(crate) escape_html: bool,
+}
+
+/// Writes `v` as Go's `encoding/json`; the error is Go's (`json: unsupported value: NaN`).
+pub(crate) fn marshal(v: &Value, style: Style) -> Result<String, String> {
+    let mut out = String::new();
+    write(&mut out, v, style, 0)?;
+    Ok(out)
+}
+
+fn newline(out: &mut String, style: Style, depth: usize) {
+    if style.indent {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+}
+
+fn write_float(out: &mut String, f: f64) -> Result<(), String> {
+    chart_model::json::to_string(&chart_model::Value::Float64(f)).map(|s| out.push_str(&s)).map_err(|e| e.to_string())
+}
+
+fn write(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), String> {
+    match v {
+        Value::Invalid | Value::Nil => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) | Value::Int64(n) => out.push_str(&n.to_string()),
+        Value::Float64(f) => write_float(out, *f)?,
+        Value::String(s) => write_string(out, s, style.escape_html),
+        Value::List(l) => write_list(out, l, style, depth)?,
+        Value::Map(m) => {
+            let entries: Vec<(String, Value)> = m.snapshot().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            write_map(out, &entries, style, depth)?;
+        }
+        Value::Object(o) => {
+            if o.is_nil() && matches!(o.kind(), Kind::Slice | Kind::Map | Kind::Pointer) {
+                out.push_str("null");
+                return Ok(());
+            }
+            match o.kind() {
+                Kind::Slice => write_list(out, &elements(v).unwrap_or_default(), style, depth)?,
+                Kind::Map => {
+                    let mut entries: Vec<(String, Value)> =
+                        o.fields().into_iter().map(|(k, v)| (k.into_owned(), v)).collect();
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    write_map(out, &entries, style, depth)?;
+                }
+                Kind::Int => out.push_str(&o.int().unwrap_or(0).to_string()),
+                Kind::Uint => out.push_str(&o.uint().unwrap_or(0).to_string()),
+                Kind::Float => write_float(out, o.float().unwrap_or(0.0))?,
+                Kind::String => write_string(out, o.str().unwrap_or(""), style.escape_html),
+                Kind::Bool => out.push_str(if v.is_true() { "true" } else { "false" }),
+                _ => match o.stringer() {
+                    Some(s) => write_string(out, &s, style.escape_html),
+                    None => out.push_str("{}"),
+                },
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_list(out: &mut String, items: &[Value], style: Style, depth: usize) -> Result<(), String> {
+    out.push('[');
+    if items.is_empty() {
+        out.push(']');
+        return Ok(());
+    }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        newline(out, style, depth + 1);
+        write(out, item, style, depth + 1)?;
+    }
+    newline(out, style, depth);
+    out.push(']');
+    Ok(())
+}
+
+fn write_map(out: &mut String, entries: &[(String, Value)], style: Style, depth: usize) -> Result<(), String> {
+    out.push('{');
+    if entries.is_empty() {
+        out.push('}');
+        return Ok(());
+    }
+    for (i, (k, item)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        newline(out, style, depth + 1);
+        write_string(out, k, style.escape_html);
+        out.push(':');
+        if style.indent {
+            out.push(' ');
+        }
+        write(out, item, style, depth + 1)?;
+    }
+    newline(out, style, depth);
+    out.push('}');
+    Ok(())
+}
+
+/// Go's JSON string escaping.
+fn write_string(out: &mut String, s: &str, escape_html: bool) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            '<' | '>' | '&' if escape_html => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
