@@ -42,6 +42,13 @@ impl EmbeddedStore {
     pub fn open(path: &Path, cipher: Cipher) -> Result<Self> {
         let db = Database::create(path)
             .map_err(|e| Error::Internal(format!("opening the contexts database {}: {e}", path.display())))?;
+        // The records are sealed, but nobody else has any business reading the file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::Internal(format!("protecting {}: {e}", path.display())))?;
+        }
         let tx = db.begin_write().map_err(store_error)?;
         tx.open_table(CONTEXTS).map_err(store_error)?;
         tx.commit().map_err(store_error)?;

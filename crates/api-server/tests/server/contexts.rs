@@ -99,3 +99,13 @@ async fn expiry_over_http() {
     assert_error(&app.alice("GET", "/v1/short/release/web", None).await, 404, 5);
     assert_eq!(app.contexts.collect_expired().await.unwrap(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.redb");
+    EmbeddedStore::open(&path, Cipher::from_hex(&Cipher::generate_hex_key()).unwrap()).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+}

@@ -165,3 +165,23 @@ async fn grpc_health_answers_without_a_token() {
         .into_inner();
     assert_eq!(answer.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
 }
+
+#[tokio::test]
+async fn grpc_reflection_lists_the_service() {
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+
+    let app = test_app().await;
+    let mut client = ServerReflectionClient::new(channel(&app).await);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut answers = client.server_reflection_info(tokio_stream::iter([request])).await.unwrap().into_inner();
+    let answer = answers.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = answer.message_response else { panic!("{answer:?}") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"helmapi.HelmApiService".to_owned()), "{names:?}");
+}

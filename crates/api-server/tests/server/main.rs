@@ -5,6 +5,7 @@
 
 mod auth;
 mod contexts;
+mod contract;
 mod gateway;
 mod grpc;
 mod support;
