@@ -12,6 +12,7 @@
 
 mod apply;
 mod client;
+mod crds;
 mod delete;
 mod error;
 mod go_float;
@@ -27,10 +28,12 @@ pub mod ready;
 mod resource_policy;
 mod split;
 mod three_way;
+mod update;
 mod wait;
 
 pub use apply::{ApplyOptions, ApplyOutcome, FIELD_MANAGER, FieldConflict};
 pub use client::KubeClient;
+pub use crds::{CrdFile, crd_objects};
 pub use delete::Propagation;
 pub use hooks_run::{HookOptions, HookRun, HooksOutcome};
 pub use mapper::{Mapping, ResourceMapper};
@@ -40,6 +43,7 @@ pub use ownership::{
     check_ownership, set_ownership,
 };
 pub use three_way::three_way_merge_patch;
+pub use update::{ApplyMethod, UpdateResult};
 pub use wait::WaitOptions;
 
 pub use error::{Error, Result};

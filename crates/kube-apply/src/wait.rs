@@ -84,7 +84,10 @@ impl KubeClient {
             "Service" => ready::service_ready(&live),
             "DaemonSet" => ready::daemon_set_ready(&live),
             "StatefulSet" => ready::stateful_set_ready(&live),
-            "CustomResourceDefinition" => ready::crd_ready(&live),
+            "CustomResourceDefinition" => match ready::crd_ready(&live) {
+                Readiness::Ready => self.crd_served(&live).await?,
+                not => not,
+            },
             "Deployment" => {
                 let rs = self.new_replica_set(resource, &live).await?;
                 ready::deployment_ready(&live, rs.as_ref())
@@ -94,6 +97,21 @@ impl KubeClient {
                 not => not,
             },
         })
+    }
+
+    /// An established CRD whose kind discovery does not list yet is not ready:
+    /// the objects that follow it would not map.
+    async fn crd_served(&self, crd: &Json) -> Result<Readiness> {
+        let group = crate::object::str_at(crd, "/spec/group");
+        let kind = crate::object::str_at(crd, "/spec/names/kind");
+        let versions = crd.pointer("/spec/versions").and_then(Json::as_array).cloned().unwrap_or_default();
+        for v in versions.iter().filter(|v| v.get("served") == Some(&Json::Bool(true))) {
+            let api_version = format!("{group}/{}", crate::object::str_at(v, "/name"));
+            if self.mapper().map(self.client(), &api_version, kind).await?.is_none() {
+                return Ok(Readiness::NotReady(format!("{kind} in {api_version} is not served yet")));
+            }
+        }
+        Ok(Readiness::Ready)
     }
 
     async fn new_replica_set(&self, resource: &Resource, deployment: &Json) -> Result<Option<Json>> {

@@ -316,3 +316,73 @@ async fn ownership_message_matches_real_helm() {
     assert_eq!(helm_err.trim(), format!("Error: INSTALLATION FAILED: Unable to continue with install: {ours}"));
     t.cleanup().await;
 }
+
+/// crds/ of a chart and its subchart are created once, skipped when present, and their kinds map at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn chart_crds_install_once_and_map() {
+    let Some(t) = cluster("chartcrd").await else { return };
+    let group = format!("{}.example.com", t.ns);
+    let crd = |kind: &str, plural: &str| {
+        json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": format!("{plural}.{group}")},
+            "spec": {"group": group, "scope": "Cluster",
+                "names": {"plural": plural, "singular": plural.trim_end_matches('s'), "kind": kind},
+                "versions": [{"name": "v1", "served": true, "storage": true,
+                    "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}})
+        .to_string()
+    };
+    let mut sub = chart_model::Chart::default();
+    sub.metadata.name = "sub".into();
+    sub.files.push(chart_model::File { name: "crds/gadget.yaml".into(), data: crd("Gadget", "gadgets").into_bytes() });
+    let mut top = chart_model::Chart::default();
+    top.metadata.name = "top".into();
+    top.files.push(chart_model::File { name: "crds/thing.json".into(), data: crd("Thing", "things").into_bytes() });
+    top.files.push(chart_model::File { name: "crds/README.md".into(), data: b"not a crd".to_vec() });
+    top.dependencies.push(sub);
+    let crds = kube_apply::crd_objects(&top);
+    let names: Vec<&str> = crds.iter().map(|c| c.filename.as_str()).collect();
+    assert_eq!(names, ["top/crds/thing.json", "top/charts/sub/crds/gadget.yaml"]);
+
+    let created = t.client.install_crds(&crds).await.expect("install crds");
+    assert_eq!(created.len(), 2);
+    let cr = format!("apiVersion: {group}/v1\nkind: Gadget\nmetadata:\n  name: g1\n");
+    let mut res = t.client.build("cr.yaml", &cr).await.expect("maps right after");
+    assert!(!res[0].namespaced);
+    t.client.apply(&mut res, &Default::default()).await.expect("apply cr");
+    // A second install skips them.
+    assert!(t.client.install_crds(&crds).await.expect("again").is_empty());
+    t.client.delete(&res, Propagation::Background).await.unwrap();
+    t.client.delete(&created, Propagation::Background).await.unwrap();
+    t.cleanup().await;
+}
+
+/// An upgrade applies the new set and deletes what was dropped, except kept objects; both methods.
+#[tokio::test(flavor = "multi_thread")]
+async fn update_applies_and_deletes_dropped_objects() {
+    use kube_apply::ApplyMethod;
+    let Some(t) = cluster("update").await else { return };
+    let kept = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n  annotations:\n    helm.sh/resource-policy: keep\ndata:\n  a: \"1\"\n";
+    for method in [ApplyMethod::ClientSide, ApplyMethod::ServerSide] {
+        let tag = method.as_str();
+        let v1 = format!(
+            "{}\n---\n{}\n---\n{}",
+            configmap(&format!("{tag}-a"), json!({"x": "1", "y": "2"})),
+            configmap(&format!("{tag}-gone"), json!({})),
+            kept.replace("name: kept", &format!("name: {tag}-kept"))
+        );
+        let v2 = configmap(&format!("{tag}-a"), json!({"x": "changed"}));
+        let opts = release(&t.ns, tag);
+        let old = t.client.build("v1", &v1).await.unwrap();
+        let r1 = t.client.update(&[], &mut old.clone(), method, &opts).await.expect("install");
+        assert_eq!(r1.created.len(), 3, "{tag}");
+        let mut new = t.client.build("v2", &v2).await.unwrap();
+        let r2 = t.client.update(&old, &mut new, method, &opts).await.expect("upgrade");
+        assert_eq!(r2.updated.len(), 1, "{tag}");
+        let deleted: Vec<&str> = r2.deleted.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(deleted, [format!("{tag}-gone")], "{tag}");
+        let live = t.client.get(&new[0]).await.unwrap().unwrap();
+        assert_eq!(live["data"], json!({"x": "changed"}), "{tag}: y removed from the live object");
+        assert!(t.client.get(&old[2]).await.unwrap().is_some(), "{tag}: kept");
+    }
+    t.cleanup().await;
+}
