@@ -6,6 +6,7 @@ use crate::driver::{Driver, release_key};
 use crate::error::{Error, Result};
 use crate::release::Release;
 use crate::status::Status;
+use crate::summary::ReleaseSummary;
 
 /// Release history over a [`Driver`]: revisions by name and version, the last
 /// deployed one, and pruning to `max_history` revisions.
@@ -58,6 +59,12 @@ impl<D: Driver> Storage<D> {
     /// Every stored revision of every release.
     pub async fn list_releases(&self) -> Result<Vec<Release>> {
         self.driver.list(&|_| true).await
+    }
+
+    /// Name, namespace, revision and status of the revisions whose labels match all of
+    /// `labels` (every one when empty), without decoding payloads where the driver can.
+    pub async fn summaries(&self, labels: &BTreeMap<String, String>) -> Result<Vec<ReleaseSummary>> {
+        self.driver.summaries(labels).await
     }
 
     /// Every revision in status `uninstalled`.

@@ -1,4 +1,4 @@
-//! The driver test suite, written once and run against every driver (memory now; Secrets, ConfigMaps and SQL later).
+//! The driver test suite, written once and run against every driver (memory here; Secrets, ConfigMaps and SQL in tests/services).
 //!
 //! `run` needs a driver bound to namespace `default` with no releases in it.
 
@@ -75,6 +75,27 @@ pub async fn run<D: Driver + ?Sized>(driver: &D) {
         driver.query(&labels(&[("name", "web"), ("status", "failed")])).await,
         Err(Error::ReleaseNotFound)
     ));
+
+    // Summaries: name, revision and status without the payloads.
+    let mut all: Vec<(String, i64, Status)> = driver
+        .summaries(&BTreeMap::new())
+        .await
+        .expect("summaries")
+        .into_iter()
+        .map(|s| (s.name, s.version, s.status))
+        .collect();
+    all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    assert_eq!(
+        all,
+        [
+            ("api".to_owned(), 1, Status::Failed),
+            ("web".to_owned(), 1, Status::Superseded),
+            ("web".to_owned(), 2, Status::Deployed)
+        ]
+    );
+    let deployed = driver.summaries(&labels(&[("status", "deployed")])).await.expect("summaries");
+    assert_eq!(deployed.iter().map(|s| (s.name.as_str(), s.version)).collect::<Vec<_>>(), [("web", 2)]);
+    assert!(driver.summaries(&labels(&[("name", "nothing")])).await.expect("summaries").is_empty());
 
     // Update: the new status shows in labels and content.
     let mut web2b = web2.clone();
