@@ -1,6 +1,7 @@
 //! `app()`: one axum `Router` serving gRPC (the service, health, reflection) and the HTTP gateway, behind authentication.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::Request;
@@ -13,6 +14,7 @@ use crate::backend::Backend;
 use crate::contexts::Contexts;
 use crate::error::{Error, Result, http_error};
 use crate::gateway;
+use crate::metrics::Metrics;
 use crate::proto::helm_api_service_server::HelmApiServiceServer;
 use crate::service::ApiService;
 
@@ -53,18 +55,28 @@ pub async fn app(contexts: Contexts, backend: Arc<dyn Backend>, tokens: Tokens, 
         .add_service(reflection_alpha)
         .into_axum_router();
 
+    let metrics = Metrics::default();
+    let scrape = metrics.clone();
+    let grpc_metrics = metrics.clone();
     let router = gateway::router(service, options.max_body_bytes)
+        .route_layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track_http))
+        .route("/metrics", get(move || async move { scrape.render() }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         // gRPC requests go to tonic's router; any other unknown path is a 404 in grpc-gateway's shape.
         .fallback(move |request: Request| {
             let grpc_router = grpc_router.clone();
+            let metrics = grpc_metrics.clone();
             async move {
                 if auth::is_grpc(&request) {
-                    match grpc_router.oneshot(request).await {
+                    let started = Instant::now();
+                    let path = request.uri().path().to_owned();
+                    let response = match grpc_router.oneshot(request).await {
                         Ok(response) => response,
                         Err(never) => match never {},
-                    }
+                    };
+                    crate::metrics::record_grpc(&metrics, &path, &response, started);
+                    response
                 } else {
                     not_found()
                 }

@@ -10,6 +10,7 @@ pub mod backend;
 pub mod contexts;
 pub mod error;
 pub mod gateway;
+pub mod metrics;
 pub mod server;
 pub mod service;
 

@@ -450,3 +450,16 @@ async fn unimplemented_backend_answers_501() {
     assert_error(&app.alice("GET", "/v1/test/release/web", None).await, 501, 12);
     assert_error(&app.alice("GET", "/v1/test/chart", None).await, 501, 12);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_outcome() {
+    let app = test_app().await.with_context().await;
+    app.alice("GET", "/v1/test/release/web", None).await;
+    app.alice("GET", "/v1/test/release/missing", None).await;
+    let metrics = app.call("GET", "/metrics", None, None).await;
+    assert_eq!(metrics.status, 200);
+    let text = metrics.text;
+    assert!(text.contains(r#"helm_api_requests_total{protocol="http",method="GET /v1/{contextName}/release/{releaseName}",code="Ok"} 1"#), "{text}");
+    assert!(text.contains(r#"method="GET /v1/{contextName}/release/{releaseName}",code="NotFound"} 1"#), "{text}");
+    assert!(text.contains(r#"method="POST /v1/context",code="Ok"} 1"#), "{text}");
+}

@@ -105,6 +105,11 @@ async fn contexts_and_releases_over_grpc() {
     let err =
         client.delete_context(authed(proto::DeleteHelmContextReq { name: "test".into() }, ALICE)).await.unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
+    let metrics = app.call("GET", "/metrics", None, None).await.text;
+    assert!(
+        metrics.contains(r#"helm_api_requests_total{protocol="grpc",method="InstallRelease",code="Ok"} 1"#),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
