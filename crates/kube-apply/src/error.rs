@@ -86,6 +86,9 @@ pub enum Error {
         #[source]
         source: Box<kube::Error>,
     },
+    /// The template function `lookup` failed (Helm's message).
+    #[error("{0}")]
+    Lookup(String),
     /// A kubeconfig could not be used.
     #[error("kubeconfig: {0}")]
     Config(String),

@@ -20,6 +20,7 @@ mod head;
 mod hook;
 mod hooks_run;
 mod kind_order;
+mod lookup;
 mod manifest;
 mod mapper;
 mod object;

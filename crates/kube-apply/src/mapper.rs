@@ -56,6 +56,15 @@ impl ResourceMapper {
         Ok(found)
     }
 
+    /// Whether the server serves this group-version at all (from the cache, filled by [`Self::map`]).
+    pub async fn serves_group_version(&self, client: &kube::Client, api_version: &str) -> Result<bool> {
+        if let Some(list) = self.cache.lock().await.get(api_version) {
+            return Ok(!list.is_empty());
+        }
+        self.map(client, api_version, "").await?;
+        Ok(self.cache.lock().await.get(api_version).is_some_and(|l| !l.is_empty()))
+    }
+
     async fn cached(&self, api_version: &str, kind: &str) -> Option<Mapping> {
         let cache = self.cache.lock().await;
         cache.get(api_version)?.iter().find(|m| m.api_resource.kind == kind).cloned()

@@ -386,3 +386,26 @@ async fn update_applies_and_deletes_dropped_objects() {
     }
     t.cleanup().await;
 }
+
+/// `lookup` answers an object, a list, an empty map for a missing object, and Helm's error for an unknown group.
+#[tokio::test(flavor = "multi_thread")]
+async fn lookup_as_helm() {
+    let Some(t) = cluster("lookup").await else { return };
+    let mut res = t.client.build("cm.yaml", &configmap("present", json!({"k": "v"}))).await.unwrap();
+    t.client.apply(&mut res, &Default::default()).await.unwrap();
+    let obj = t.client.lookup("v1", "ConfigMap", &t.ns, "present").await.unwrap();
+    assert_eq!(obj["data"], json!({"k": "v"}));
+    assert!(t.client.lookup("v1", "ConfigMap", &t.ns, "absent").await.unwrap().is_empty());
+    let list = t.client.lookup("v1", "ConfigMap", &t.ns, "").await.unwrap();
+    assert_eq!(list["kind"], "ConfigMapList");
+    let item = list["items"].as_array().unwrap().iter().find(|i| i["metadata"]["name"] == "present").unwrap();
+    assert_eq!((item["apiVersion"].as_str(), item["kind"].as_str()), (Some("v1"), Some("ConfigMap")));
+    let ns = t.client.lookup("v1", "Namespace", "", &t.ns).await.unwrap();
+    assert_eq!(ns["metadata"]["name"], t.ns.as_str());
+    let err = t.client.lookup("nothing.example.com/v1", "Thing", "", "x").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unable to get apiresource from unstructured: nothing.example.com/v1, Kind=Thing: the server could not find the requested resource"
+    );
+    t.cleanup().await;
+}
