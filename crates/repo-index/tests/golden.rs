@@ -137,3 +137,23 @@ fn search_repo() {
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
+
+#[path = "support/generate.rs"]
+mod generate;
+
+/// On a realistic generated index, the fast path answers by itself and agrees with the full reader, and the cache round-trips.
+#[test]
+fn generated_index_fast_equals_exact() {
+    let yaml = generate::index_yaml(12, 25);
+    assert!(fast_path_accepts(yaml.as_bytes()), "the generated index left the fast path");
+    let fast = load_index(yaml.as_bytes(), "gen").unwrap();
+    let exact = load_index_exact(yaml.as_bytes(), "gen").unwrap();
+    assert_eq!(fast.index.version_count(), 300);
+    assert!(fast == exact, "fast and exact readers differ");
+    let sha = repo_index::index::sha256_hex(yaml.as_bytes());
+    let bytes = repo_index::index::encode_cached(&fast, &sha);
+    let back = repo_index::index::decode_cached(&bytes, &sha).unwrap();
+    assert!(back == fast, "cache round trip differs");
+    assert!(repo_index::index::decode_cached(&bytes, "other").is_err());
+    assert!(repo_index::index::decode_cached(&bytes[..bytes.len() / 2], &sha).is_err());
+}

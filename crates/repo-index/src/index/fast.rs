@@ -607,7 +607,13 @@ fn resolve_plain(s: &str) -> Option<Value> {
         let dots = b.iter().filter(|c| **c == b'.').count();
         let simple = b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+'));
         let dash_early = b.iter().take(5).any(|c| *c == b'-');
-        return (dots >= 2 && simple && !dash_early).then(|| Value::String(s.to_string()));
+        if b.len() > 1 && matches!(b[1], b'x' | b'X' | b'o' | b'O' | b'b' | b'B') {
+            return None;
+        }
+        // A letter that no number or timestamp has (hex digests such as 3a7f...).
+        let wordish =
+            b.iter().any(|c| c.is_ascii_alphabetic() && !matches!(c, b'e' | b'E' | b't' | b'T' | b'z' | b'Z'));
+        return (simple && (dots >= 2 && !dash_early || wordish)).then(|| Value::String(s.to_string()));
     }
     if first >= 0x80
         || matches!(first, b'(' | b')' | b'$' | b'\\' | b'^' | b';' | b'/' | b'_')
