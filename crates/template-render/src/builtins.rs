@@ -121,6 +121,13 @@ fn index(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
                     None => return Err("reflect: slice index out of range".to_owned()),
                 }
             }
+            // A host map such as Sprig's `map[string]string` (from `split`): looked up by key.
+            Value::Object(o) if o.kind() == Kind::Map => {
+                let Some(key) = index.as_str() else {
+                    return Err(format!("value has type {}; should be string", index.type_name()));
+                };
+                o.fields().into_iter().find(|(k, _)| k == key).map_or(Value::Nil, |(_, v)| v)
+            }
             other => return Err(format!("can't index item of type {}", other.type_name())),
         };
     }

@@ -346,10 +346,26 @@ enum Op {
 /// Sprig's `execDecimalOp`.
 fn decimal_op(first: &Value, rest: &[Value], op: Op) -> R {
     let first = to_float64(first);
+    let refuse = |f: f64| -> Result<(), FuncError> {
+        if f.is_finite() {
+            Ok(())
+        } else {
+            let text = if f.is_nan() {
+                "NaN"
+            } else if f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            Err(format!("Cannot create a Decimal from {text}"))
+        }
+    };
+    refuse(first)?;
     let mut acc = Decimal::from_float(first);
     let mut approx = first;
     for v in rest {
         let x = to_float64(v);
+        refuse(x)?;
         let dx = Decimal::from_float(x);
         if matches!(op, Op::Div) && x == 0.0 {
             return Err("decimal division by 0".to_owned());

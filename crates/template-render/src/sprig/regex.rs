@@ -52,6 +52,9 @@ fn regexp_quote(s: &str) -> String {
     if can_backquote { format!("`{s}`") } else { go_quote(s) }
 }
 
+/// The suffix of a repeated group name (`name__dup1`), which `expand` reads back as `name`.
+const DUP: &str = "__dup";
+
 const ASCII_WORD: &str = "0-9A-Za-z_";
 const ASCII_SPACE: &str = "\\t\\n\\f\\r ";
 
@@ -61,8 +64,29 @@ fn translate(p: &str) -> String {
     let mut chars = p.chars().peekable();
     let mut in_class = false;
     let mut class_start = false;
+    let mut names: Vec<String> = Vec::new();
     while let Some(c) = chars.next() {
         match c {
+            '(' if !in_class && chars.peek() == Some(&'?') => {
+                // Go allows a group name to repeat; the regex crate does not, so repeats get a suffix.
+                let ahead: String = chars.clone().take_while(|c| *c != '>').collect();
+                let name = ahead.strip_prefix("?P<").or_else(|| ahead.strip_prefix("?<"));
+                match name {
+                    Some(name) if !name.is_empty() && !name.contains(['=', '!']) => {
+                        let n = names.iter().filter(|x| x.as_str() == name).count();
+                        names.push(name.to_owned());
+                        for _ in 0..ahead.chars().count() + 1 {
+                            chars.next();
+                        }
+                        if n == 0 {
+                            out.push_str(&format!("(?P<{name}>"));
+                        } else {
+                            out.push_str(&format!("(?P<{name}{DUP}{n}>"));
+                        }
+                    }
+                    _ => out.push('('),
+                }
+            }
             '\\' => {
                 let Some(e) = chars.next() else {
                     out.push('\\');
@@ -82,6 +106,20 @@ fn translate(p: &str) -> String {
                     (Some(set), true) if !neg => out.push_str(set),
                     (Some(set), true) => out.push_str(&format!("[^{set}]")),
                     (None, _) => match e {
+                        '0'..='7' => {
+                            // Go's octal escapes (`\0`, `\012`, `\101`); `\1` alone is refused earlier.
+                            let mut n = e.to_digit(8).unwrap_or(0);
+                            for _ in 0..2 {
+                                match chars.peek().and_then(|d| d.to_digit(8)) {
+                                    Some(d) => {
+                                        n = n * 8 + d;
+                                        chars.next();
+                                    }
+                                    None => break,
+                                }
+                            }
+                            out.push_str(&format!("\\x{{{n:X}}}"));
+                        }
                         'b' if !in_class => out.push_str("(?-u:\\b)"),
                         'B' if !in_class => out.push_str("(?-u:\\B)"),
                         'Q' if !in_class => {
@@ -177,6 +215,9 @@ fn go_syntax_error(p: &str) -> Option<(&'static str, String)> {
                 if !ok {
                     return Some(("invalid escape sequence", format!("\\{e}")));
                 }
+                if let Some(err) = class_escape_error(&b, i) {
+                    return Some(err);
+                }
                 if e == 'Q' {
                     let rest: String = b[i + 2..].iter().collect();
                     let skip = rest.find("\\E").map_or(rest.chars().count(), |n| rest[..n].chars().count() + 2);
@@ -200,9 +241,22 @@ fn go_syntax_error(p: &str) -> Option<(&'static str, String)> {
                             return Some(("invalid or unsupported Perl syntax", format!("(?<{}", b[i + 3])));
                         }
                         Some('P' | '<') => {
-                            // A named group: skip to the end of its name.
+                            // A named group: its name must be a non-empty word.
+                            let start = if b[i + 2] == 'P' { i + 4 } else { i + 3 };
+                            if b[i + 2] == 'P' && b.get(i + 3) != Some(&'<') {
+                                return Some((
+                                    "invalid or unsupported Perl syntax",
+                                    b[i..(i + 4).min(b.len())].iter().collect(),
+                                ));
+                            }
                             match b[i..].iter().position(|c| *c == '>') {
-                                Some(n) => i += n + 1,
+                                Some(n) => {
+                                    let name = &b[start.min(i + n)..i + n];
+                                    if name.is_empty() || !name.iter().all(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                                        return Some(("invalid named capture", b[i..=i + n].iter().collect()));
+                                    }
+                                    i += n + 1;
+                                }
                                 None => return Some(("invalid named capture", b[i..].iter().collect())),
                             }
                             depth += 1;
@@ -211,7 +265,7 @@ fn go_syntax_error(p: &str) -> Option<(&'static str, String)> {
                         _ => {
                             // Flags: `(?i)` sets them, `(?i:` opens a group.
                             let mut j = i + 2;
-                            while j < b.len() && (b[j].is_ascii_alphabetic() || b[j] == '-') {
+                            while j < b.len() && matches!(b[j], 'i' | 'm' | 's' | 'U' | '-') {
                                 j += 1;
                             }
                             match b.get(j) {
@@ -256,18 +310,56 @@ fn go_syntax_error(p: &str) -> Option<(&'static str, String)> {
                     i += 1;
                 }
                 let mut closed = false;
+                // The last single character seen, for checking `lo-hi` ranges.
+                let mut prev: Option<(usize, char)> = None;
                 while i < b.len() {
                     match b[i] {
-                        '\\' => i += 2,
+                        '\\' => {
+                            if let Some(e) = class_escape_error(&b, i) {
+                                return Some(e);
+                            }
+                            prev = b.get(i + 1).filter(|c| c.is_ascii_punctuation()).map(|c| (i, *c));
+                            i += 2;
+                        }
                         '[' if b.get(i + 1) == Some(&':') => {
                             let rest: String = b[i..].iter().collect();
-                            i += rest.find(":]").map_or(1, |n| rest[..n].chars().count() + 2);
+                            if let Some(n) = rest.find(":]") {
+                                let name = rest[2..n].trim_start_matches('^');
+                                const POSIX: [&str; 14] = [
+                                    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print",
+                                    "punct", "space", "upper", "word", "xdigit",
+                                ];
+                                if !POSIX.contains(&name) {
+                                    return Some(("invalid character class range", rest[..n + 2].to_owned()));
+                                }
+                                i += rest[..n].chars().count() + 2;
+                                prev = None;
+                            } else {
+                                prev = Some((i, '['));
+                                i += 1;
+                            }
                         }
                         ']' => {
                             closed = true;
                             break;
                         }
-                        _ => i += 1,
+                        '-' if prev.is_some() && b.get(i + 1).is_some_and(|c| *c != ']') => {
+                            let (lo_at, lo) = prev.take().unwrap_or((i, '-'));
+                            let hi = b[i + 1];
+                            let hi = if hi == '\\' { b.get(i + 2).copied().unwrap_or(hi) } else { hi };
+                            let end = if b[i + 1] == '\\' { i + 3 } else { i + 2 };
+                            if hi < lo {
+                                return Some((
+                                    "invalid character class range",
+                                    b[lo_at..end.min(b.len())].iter().collect(),
+                                ));
+                            }
+                            i = end;
+                        }
+                        c => {
+                            prev = Some((i, c));
+                            i += 1;
+                        }
                     }
                 }
                 if !closed {
@@ -318,6 +410,18 @@ fn go_syntax_error(p: &str) -> Option<(&'static str, String)> {
         return Some(("missing closing )", p.to_owned()));
     }
     None
+}
+
+/// Go's error for a `\pX` escape naming no Unicode class (one-letter names only; braces are left to the engine).
+fn class_escape_error(b: &[char], i: usize) -> Option<(&'static str, String)> {
+    if !matches!(b.get(i + 1), Some('p' | 'P')) {
+        return None;
+    }
+    match b.get(i + 2) {
+        Some('{') | None => None,
+        Some(c) if "CLMNPSZ".contains(*c) => None,
+        Some(c) => Some(("invalid character class range", format!("\\{}{c}", b[i + 1]))),
+    }
 }
 
 /// A `{n}`, `{n,}` or `{n,m}` at `i`: its end, minimum and maximum.
@@ -425,7 +529,13 @@ fn expand(re: &Regex, template: &str, caps: &Captures<'_>, out: &mut String) {
         t = rest;
         let group = match num {
             Some(n) => caps.get(n),
-            None => re.capture_names().position(|g| g == Some(name)).and_then(|i| caps.get(i)),
+            None => re
+                .capture_names()
+                .enumerate()
+                .filter(|(_, g)| {
+                    g.is_some_and(|g| g == name || g.split_once(DUP).is_some_and(|(base, _)| base == name))
+                })
+                .find_map(|(i, _)| caps.get(i)),
         };
         if let Some(m) = group {
             out.push_str(m.as_str());

@@ -61,6 +61,9 @@ pub(crate) fn to_upper(c: char) -> char {
 
 /// `unicode.ToLower`.
 pub(crate) fn to_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
     let mut low = c.to_lowercase();
     match (low.next(), low.next()) {
         (Some(l), None) => l,

@@ -438,6 +438,85 @@ many("charts", [
 ], V)
 
 
+# ---- harder corners: Unicode, odd numbers, typed values ----
+many("xcase", [
+    '{{ snakecase "ÉcoleNormale" }}', '{{ snakecase "naïveTest" }}', '{{ snakecase "日本語Text" }}', '{{ snakecase "ABC123def" }}',
+    '{{ snakecase "a.b-c_d e" }}', '{{ snakecase "JSONData2XML" }}', '{{ snakecase "version 1.2.3" }}', '{{ snakecase "x-Y_z" }}',
+    '{{ snakecase "IPv6Address" }}', '{{ snakecase "k8sCluster" }}', '{{ snakecase "Hello, World!" }}', '{{ snakecase "a$b" }}',
+    '{{ kebabcase "ÉcoleNormale" }}', '{{ kebabcase "getHTTPResponse" }}', '{{ kebabcase "_under_score_" }}', '{{ kebabcase "--x--" }}',
+    '{{ camelcase "école_normale" }}', '{{ camelcase "hello world" }}', '{{ camelcase "HTTP_SERVER_ok" }}', '{{ camelcase "a-b-c" }}',
+    '{{ camelcase " x" }}', '{{ camelcase "x " }}', '{{ camelcase "日本_語" }}', '{{ camelcase "123_abc" }}', '{{ camelcase "ABC" }}',
+    '{{ title "hello_world" }}', '{{ title "o\'neil mc-donald" }}', '{{ title "ǆemal" }}', '{{ title "123abc" }}', '{{ title "über straße" }}',
+    '{{ untitle "École Über" }}', '{{ swapcase "ǅ Straße Ü" }}', '{{ upper "ǆ ß ﬁ" }}', '{{ lower "İSTANBUL Σ" }}',
+    '{{ initials "über Ärger" }}', '{{ nospace "a\\u00a0b\\u2003c" }}', '{{ trim "\\u00a0x\\u2003" }}', '{{ trimAll "éa" "éaxéa" }}',
+    '{{ wrap 3 "héllo wörld" }}', '{{ wrapWith 2 "\\n" "ééé" }}', '{{ trunc 2 "héllo" }}', '{{ substr 0 2 "héllo" }}',
+    '{{ abbrev 5 "héllo wörld" }}', '{{ repeat 2 "é" }}', '{{ sortAlpha (list "b" "á" "a" "B" "Z" "é") }}',
+    '{{ quote "\\u00e9\\u200b\\u0007" }}', '{{ quote "\\x7f" }}', '{{ squote "é" }}',
+])
+many("xnum", [
+    '{{ int "0X1f" }}', '{{ int "-0x10" }}', '{{ int "1__0" }}', '{{ int "_1" }}', '{{ int "0b" }}', '{{ int "+0o7" }}', '{{ int "0_7" }}',
+    '{{ int "0x_1F" }}', '{{ int "00" }}', '{{ int "-" }}', '{{ int "1.0" }}', '{{ int "1.50" }}', '{{ int ".0" }}', '{{ int "0." }}',
+    '{{ int64 "-9223372036854775808" }}', '{{ int64 "-9223372036854775809" }}', '{{ int 1e19 }}', '{{ int64 (float64 "NaN") }}',
+    '{{ float64 "1_000.5" }}', '{{ float64 "1e" }}', '{{ float64 "+.5e-3" }}', '{{ float64 "0x1.8p1" }}', '{{ float64 "0X1P+2" }}',
+    '{{ float64 "1,000" }}', '{{ float64 "−1" }}', '{{ float64 "Inf" }}', '{{ float64 "+inf" }}', '{{ float64 "nan" }}', '{{ float64 "infinity" }}',
+    '{{ float64 "1e308" }}', '{{ float64 "4.9e-324" }}', '{{ float64 "1e-400" }}', '{{ float64 "0.1" | mulf 3 }}',
+    '{{ add1 "0x7fffffffffffffff" }}', '{{ atoi "-9223372036854775809" }}', '{{ atoi "٣" }}', '{{ atoi "00012" }}', '{{ atoi "1_0" }}',
+    '{{ toDecimal "0o17" }}', '{{ toDecimal "+17" }}', '{{ toDecimal "" }}', '{{ toDecimal nil }}', '{{ toDecimal "7777777777777777777777" }}',
+    '{{ mul 4294967296 4294967296 }}', '{{ div -9223372036854775808 -1 }}', '{{ mod -9223372036854775808 -1 }}',
+    '{{ addf 0.1 0.2 0.3 }}', '{{ subf 0.3 0.1 }}', '{{ mulf 3 0.1 }}', '{{ divf 0.3 0.1 }}', '{{ divf 1 7 }}', '{{ divf -2 3 }}',
+    '{{ divf 1e-20 3 }}', '{{ divf 12345678901234567 3 }}', '{{ addf 1e-10 1e10 }}', '{{ mulf 1e200 1e200 }}', '{{ addf (float64 "NaN") 1 }}',
+    '{{ round 2.675 2 }}', '{{ round -0.5 0 }}', '{{ round 1e300 10 }}', '{{ round 0.285 2 }}', '{{ floor "x" }}', '{{ ceil -0.5 }}',
+    '{{ maxf 0 -0.0 }}', '{{ minf 0 (float64 "NaN") }}', '{{ maxf (float64 "-Inf") (float64 "NaN") }}',
+    '{{ seq 3 3 }}', '{{ seq -2 2 }}', '{{ seq 5 -2 1 }}', '{{ seq 0 0 }}', '{{ seq 1 -1 5 }}', '{{ untilStep -3 3 2 }}',
+])
+many("xtyped", [
+    '{{ append (splitList "," "a,b") 1 | typeOf }}', '{{ has "a" (splitList "," "a,b") }}', '{{ has 1 (until 3) }}', '{{ has 1.0 (until 3) }}',
+    '{{ uniq (splitList "," "a,b,a") }}', '{{ without (until 5) 1 3 }}', '{{ first (splitList "," "x,y") | typeOf }}', '{{ last (until 3) | typeOf }}',
+    '{{ reverse (splitList "," "a,b") }}', '{{ compact (splitList "," "a,,b") }}', '{{ deepEqual (list 1) (list 1) }}', '{{ deepEqual (list 1) (until 2 | rest) }}',
+    '{{ deepEqual .Values.i 5 }}', '{{ deepEqual (atoi "5") 5 }}', '{{ deepEqual (add 1 1) 2 }}', '{{ default "d" (rest (list)) }}', '{{ empty (semver "1.0.0") }}',
+    '{{ dict 1.5 "x" true "y" }}', '{{ keys (dict "é" 1 "z" 2 "A" 3) | sortAlpha }}', '{{ dict "a" (list) | mustToJson }}',
+    '{{ mustToJson (list 1e21 1e20 1e-7 0.000001 -0.0 123456789.0 (float64 "1e-300")) }}', '{{ mustToJson (dict "é" "ü\\u00e9<" "b" (list (dict))) }}',
+    '{{ toPrettyJson (dict "a" (dict "b" (list 1 (list)))) }}', '{{ mustToJson 9223372036854775807 }}', '{{ mustToJson (until 0) }}',
+    '{{ b64enc "\\u00ff" }}', '{{ b64dec "/w==" }}', '{{ b64dec "4pyT" }}', '{{ b32dec "74======" }}', '{{ b64dec "YWJjZA" }}',
+    '{{ concat (list 1) (until 2) (splitList "," "a") }}', '{{ slice (until 5) 2 }}', '{{ index (slice (splitList "," "a,b,c") 1) 0 }}',
+    '{{ chunk 2 (splitList "," "a,b,c") }}', '{{ get (dict "a" (list 1)) "a" | typeOf }}', '{{ pluck "a" (dict "a" (until 2)) }}',
+    '{{ $d := dict }}{{ range $i, $v := (list "x" "y") }}{{ $_ := set $d $v $i }}{{ end }}{{ $d }}',
+    '{{ $l := list }}{{ range until 3 }}{{ $l = prepend $l . }}{{ end }}{{ $l }}', '{{ ternary (list 1) (dict) false }}',
+    '{{ typeOf (float64 1) }}{{ typeOf (int 1.5) }}{{ typeOf (int64 "2") }}{{ typeOf (add1f 1) }}',
+    '{{ printf "%T %v" (splitn "," 2 "a,b,c") (splitn "," 2 "a,b,c") }}', '{{ len (split "," "a,b,c") }}', '{{ index (split "," "a,b") "_0" }}',
+    '{{ (urlParse "https://h/p").scheme | upper }}', '{{ kindOf (split "," "a") }}', '{{ kindOf (chunk 1 (list 1)) }}',
+])
+many("xregex", [
+    '{{ regexMatch "^\\\\pL+$" "héllo" }}', '{{ regexMatch "(?i)straße" "STRASSE" }}', '{{ regexMatch "(?i)é" "É" }}', '{{ regexFind "\\\\b\\\\w+\\\\b" "été café" }}',
+    '{{ regexFindAll "\\\\W+" "a-b c" -1 }}', '{{ regexFindAll "\\\\S+" "a\\u00a0b c" -1 }}', '{{ regexFindAll "." "héé" -1 }}', '{{ regexFindAll "(?s)a.b" "a\\nb" -1 }}',
+    '{{ regexReplaceAll "(?<y>\\\\d{4})-(?<m>\\\\d{2})" "2024-05" "${m}/${y}" }}', '{{ regexReplaceAll "\\\\Qa.b\\\\E" "a.b axb" "X" }}',
+    '{{ regexFindAll "[[:^alpha:]]" "a1b2" -1 }}', '{{ regexFindAll "[\\\\d\\\\s]" "a1 b" -1 }}', '{{ regexFindAll "[^\\\\w]" "a_1-!" -1 }}',
+    '{{ regexFindAll "\\\\A\\\\w" "ab" -1 }}', '{{ regexFindAll "\\\\w\\\\z" "ab" -1 }}', '{{ regexFindAll "x*" "héx" -1 }}', '{{ regexReplaceAll "x*" "héx" "-" }}',
+    '{{ regexSplit "" "hé" -1 }}', '{{ regexFindAll "[a-c&&b]" "a&b" -1 }}', '{{ regexFindAll "[a~~b]" "a~b" -1 }}', '{{ regexFindAll "[a-]" "a-" -1 }}',
+    '{{ regexReplaceAll "(a)|b" "ab" "[$1]" }}', '{{ regexReplaceAll "a" "aaa" "${0}${0}" }}', '{{ regexReplaceAll "(?U)a+" "aaa" "x" }}',
+    '{{ regexMatch "a{1001}" "a" }}', '{{ mustRegexMatch "a{1,1001}" "a" }}', '{{ mustRegexMatch "(?P<n>a)(?P<n>b)" "ab" }}', '{{ mustRegexMatch "\\\\1" "a" }}',
+    '{{ mustRegexMatch "[z-a]" "a" }}', '{{ mustRegexMatch "(?P<>a)" "a" }}', '{{ mustRegexMatch "\\\\C" "a" }}', '{{ mustRegexMatch "a{2,1}" "a" }}',
+    '{{ mustRegexMatch "(?x) a b" "ab" }}', '{{ mustRegexMatch "[[:foo:]]" "a" }}', '{{ mustRegexMatch "\\\\pX" "a" }}', '{{ mustRegexMatch "x(?" "x" }}',
+    '{{ regexQuoteMeta "é.☃" }}', '{{ regexFind "(?m)^b$" "a\\nb\\nc" }}', '{{ regexMatch "\\\\x41" "A" }}', '{{ regexMatch "\\\\101" "A" }}',
+])
+many("xurl", [
+    '{{ urlParse "http://[fe80::1%25en0]:8080/p" }}', '{{ urlParse "https://u%40x:p%3Aw@h/p?q=a%20b#f" }}', '{{ urlParse "http://h/a%2Fb" }}',
+    '{{ urlParse "http://h/%" }}', '{{ urlParse "http://h#%zz" }}', '{{ urlParse "http://h:/" }}', '{{ urlParse "http://u:p@" }}',
+    '{{ urlParse "HTTPS://H/" }}', '{{ urlParse "h:80" }}', '{{ urlParse "1http://x" }}', '{{ urlParse "http://h?a=1?b=2#x#y" }}',
+    '{{ urlParse "http://h\\u0001" }}', '{{ urlParse "http://a@b@c/" }}', '{{ urlParse "http://[::1" }}', '{{ urlParse "///x" }}',
+    '{{ urlJoin (dict "scheme" "http" "host" "h" "path" "a/b") }}', '{{ urlJoin (dict "host" "é.com") }}', '{{ urlJoin (dict "path" "/é ?#") }}',
+    '{{ urlJoin (dict "fragment" "é !()*#") }}', '{{ urlJoin (dict "userinfo" "u@:x/y" "host" "h") }}', '{{ urlJoin (dict "userinfo" "a:b:c" "host" "h") }}',
+    '{{ urlJoin (dict "scheme" "file" "path" "/etc") }}', '{{ urlJoin (dict "query" "a=1") }}',
+])
+many("xsemver", [
+    '{{ semverCompare "^0.2.3" "0.2.9" }}', '{{ semverCompare "^0.2.3" "0.3.0" }}', '{{ semverCompare "~1" "1.9" }}', '{{ semverCompare "!=1.2.3" "1.2.3" }}',
+    '{{ semverCompare "1.2.3 - 1.4" "1.4.9" }}', '{{ semverCompare ">= 1.2, < 2" "1.9.9" }}', '{{ semverCompare "*" "1.0.0-alpha" }}',
+    '{{ semverCompare "=1.0.0-alpha" "1.0.0-alpha" }}', '{{ semverCompare ">1.0.0-alpha.1" "1.0.0-alpha.beta" }}', '{{ semverCompare "<1.0.0-beta.2" "1.0.0-beta.11" }}',
+    '{{ (semver "1.0.0-alpha").Compare (semver "1.0.0") }}', '{{ (semver "1.0.0+a").Equal (semver "1.0.0+b") }}', '{{ semver "01.2.3" }}',
+    '{{ semver "1.2.3.4" }}', '{{ semver "v1" | toString }}', '{{ (semver "1.2.3-rc.1").Prerelease | upper }}',
+])
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "cases.json"), "w") as f:
