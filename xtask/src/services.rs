@@ -102,10 +102,16 @@ fn postgres_bin() -> Result<PathBuf> {
         bail!("PostgreSQL is not installed (no initdb); install Debian's `postgresql` package");
     }
     eprintln!("postgres: installing Debian's postgresql package");
-    let install = || Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "postgresql"]).status();
-    if !install().is_ok_and(|s| s.success()) {
-        run(Command::new("apt-get").arg("update"))?;
-        run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "postgresql"]))?;
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new("apt-get");
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    let install = ["install", "-y", "--no-install-recommends", "postgresql"];
+    // A fresh machine has no package lists yet: update, then install again.
+    if !apt(&install).status().is_ok_and(|s| s.success()) {
+        run(&mut apt(&["update"]))?;
+        run(&mut apt(&install))?;
     }
     find_postgres_bin().context("postgresql installed, but no initdb found")
 }

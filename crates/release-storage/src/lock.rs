@@ -9,6 +9,8 @@
 //!   across processes and replicas. The Lease records the holder's identity,
 //!   when it was acquired and renewed, and for how long it is valid; while
 //!   the lock is held a background task renews it every third of that time.
+//!   Each acquisition writes its own identity (`<holder>/<n>`), so two
+//!   operations of one process exclude each other as two processes do.
 //!   A holder that dies stops renewing, so its lock goes stale and the next
 //!   caller takes it over once `renewTime + leaseDurationSeconds` has passed.
 //!   Every change is a compare-and-swap on the Lease's `resourceVersion`, so
@@ -19,6 +21,7 @@
 //! The real `helm` CLI does not know these Leases and ignores them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -73,7 +76,7 @@ impl ReleaseLock {
         }
     }
 
-    /// For a Lease lock, the holder identity written in the Lease.
+    /// For a Lease lock, the identity written in the Lease (`<holder>/<n>`).
     pub fn holder(&self) -> Option<&str> {
         match &self.held {
             Some(Held::Lease(l)) => Some(&l.holder),
@@ -170,7 +173,7 @@ impl LeaseLocker {
         }
     }
 
-    /// Sets the holder identity written in the Leases.
+    /// Sets the holder identity; each lock writes it with its own suffix (`<holder>/<n>`).
     pub fn with_holder(mut self, holder: impl Into<String>) -> Self {
         self.holder = holder.into();
         self
@@ -195,19 +198,19 @@ impl LeaseLocker {
         &self.holder
     }
 
-    fn lease(&self, name: &str, previous: Option<Lease>, now: Timestamp) -> Lease {
+    fn lease(&self, name: &str, identity: &str, previous: Option<Lease>, now: Timestamp) -> Lease {
         let mut lease = previous.unwrap_or_else(|| Lease {
             metadata: ObjectMeta { name: Some(name.to_owned()), ..ObjectMeta::default() },
             spec: None,
         });
         let mut spec = lease.spec.take().unwrap_or_default();
-        let ours = spec.holder_identity.as_deref() == Some(self.holder.as_str());
+        let ours = spec.holder_identity.as_deref() == Some(identity);
         if !ours {
             spec.acquire_time = Some(MicroTime(now));
             spec.lease_transitions =
                 Some(spec.lease_transitions.unwrap_or(0) + i32::from(spec.holder_identity.is_some()));
         }
-        spec.holder_identity = Some(self.holder.clone());
+        spec.holder_identity = Some(identity.to_owned());
         spec.renew_time = Some(MicroTime(now));
         spec.lease_duration_seconds = Some(i32::try_from(self.ttl.as_secs()).unwrap_or(i32::MAX));
         lease.spec = Some(LeaseSpec { ..spec });
@@ -219,13 +222,16 @@ impl LeaseLocker {
         let name = format!("{LEASE_PREFIX}{release}");
         let started = Instant::now();
         let params = PostParams::default();
+        // This acquisition's own identity: a lock is never re-entered, not even by this process.
+        static ACQUISITIONS: AtomicU64 = AtomicU64::new(0);
+        let identity = format!("{}/{}", self.holder, ACQUISITIONS.fetch_add(1, Ordering::Relaxed));
         loop {
             let now = Timestamp::now();
             let current = api.get_opt(&name).await.map_err(|e| kube_err("lock: get lease", e))?;
             let attempt = match current {
-                None => api.create(&params, &self.lease(&name, None, now)).await,
-                Some(cur) if is_free(&cur, now) || holder_of(&cur) == self.holder => {
-                    api.replace(&name, &params, &self.lease(&name, Some(cur), now)).await
+                None => api.create(&params, &self.lease(&name, &identity, None, now)).await,
+                Some(cur) if is_free(&cur, now) => {
+                    api.replace(&name, &params, &self.lease(&name, &identity, Some(cur), now)).await
                 }
                 Some(cur) => {
                     let waited = started.elapsed();
@@ -247,23 +253,24 @@ impl LeaseLocker {
                 Err(e) => return Err(kube_err("lock: write lease", e)),
             }
         }
-        let renew = tokio::spawn(renew_loop(api.clone(), name.clone(), self.clone()));
-        let held = LeaseHeld { api, name, holder: self.holder.clone(), renew };
+        let renew = tokio::spawn(renew_loop(api.clone(), name.clone(), identity.clone(), self.clone()));
+        let held = LeaseHeld { api, name, holder: identity, renew };
         Ok(ReleaseLock { held: Some(Held::Lease(Box::new(held))) })
     }
 }
 
 /// Renews the Lease every third of its validity until it is lost or the task is aborted.
-async fn renew_loop(api: Api<Lease>, name: String, locker: LeaseLocker) {
+async fn renew_loop(api: Api<Lease>, name: String, identity: String, locker: LeaseLocker) {
     let every = (locker.ttl / 3).max(Duration::from_millis(100));
     loop {
         tokio::time::sleep(every).await;
         let Ok(Some(cur)) = api.get_opt(&name).await else { continue };
-        if holder_of(&cur) != locker.holder {
+        if holder_of(&cur) != identity {
             return;
         }
         // A conflict means a concurrent change; the next round looks again.
-        let _ = api.replace(&name, &PostParams::default(), &locker.lease(&name, Some(cur), Timestamp::now())).await;
+        let lease = locker.lease(&name, &identity, Some(cur), Timestamp::now());
+        let _ = api.replace(&name, &PostParams::default(), &lease).await;
     }
 }
 

@@ -115,3 +115,33 @@ async fn summaries_come_from_labels_and_queries_are_checked() {
     assert!(matches!(err, Error::InvalidLabelValue { .. }));
     assert!(err.to_string().starts_with("invalid label value: \"no spaces allowed\": a valid label must"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_large_releases_are_refused_before_writing() {
+    let Some(kc) = kubeconfig("too_large_releases_are_refused_before_writing") else { return };
+    let client = client(&kc).await;
+    let ns = TestNamespace::create(&client, &kc, "rs-large").await;
+    // Text that gzip cannot shrink below the limit.
+    let mut x: u64 = 7;
+    let manifest: String = (0..1_500_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'!' + (x % 90) as u8)
+        })
+        .collect();
+    for driver in [KubeDriver::secrets(client.clone(), &ns.name), KubeDriver::config_maps(client.clone(), &ns.name)] {
+        let mut r = suite::release("big", 1, Status::Deployed);
+        r.manifest = manifest.clone();
+        let err = driver.create(&release_key("big", 1), &r).await.expect_err("too large");
+        assert!(matches!(err, Error::ObjectTooLarge { .. }), "{err}");
+        assert!(matches!(driver.get(&release_key("big", 1)).await, Err(Error::ReleaseNotFound)));
+        // An update that grows past the limit leaves the stored revision as it was.
+        let small = suite::release("big", 1, Status::Deployed);
+        driver.create(&release_key("big", 1), &small).await.expect("create small");
+        assert!(matches!(driver.update(&release_key("big", 1), &r).await, Err(Error::ObjectTooLarge { .. })));
+        let kept = driver.get(&release_key("big", 1)).await.expect("get");
+        assert_eq!(kept.manifest, small.manifest);
+    }
+}

@@ -28,15 +28,17 @@ async fn lease_excludes_waits_and_takes_over_stale_locks() {
 
     // One holds it: two waits, then gives up naming the holder.
     let held = one.lock(&ns.name, "web").await.expect("lock");
-    assert_eq!(held.holder(), Some("one"));
+    assert!(held.holder().is_some_and(|h| h.starts_with("one/")));
     let leases: Api<Lease> = Api::namespaced(client.clone(), &ns.name);
     let lease = leases.get(&format!("{LEASE_PREFIX}web")).await.expect("lease");
     let spec = lease.spec.expect("spec");
-    assert_eq!(spec.holder_identity.as_deref(), Some("one"));
+    assert_eq!(spec.holder_identity.as_deref(), held.holder());
     assert_eq!(spec.lease_duration_seconds, Some(30));
     assert!(spec.acquire_time.is_some() && spec.renew_time.is_some());
     let err = two.lock(&ns.name, "web").await.expect_err("busy");
-    assert!(matches!(&err, Error::Locked { holder, .. } if holder == "one"), "{err}");
+    assert!(matches!(&err, Error::Locked { holder, .. } if holder.starts_with("one/")), "{err}");
+    // Not even the same locker enters twice.
+    assert!(matches!(one.lock(&ns.name, "web").await, Err(Error::Locked { .. })));
     // Another release is not affected.
     two.lock(&ns.name, "api").await.expect("other release").release().await.expect("release");
 
@@ -53,11 +55,17 @@ async fn lease_excludes_waits_and_takes_over_stale_locks() {
     let held = one.lock(&ns.name, "db").await.expect("lock");
     let waiter = {
         let (patient, ns) = (patient.clone(), ns.name.clone());
-        tokio::spawn(async move { patient.lock(&ns, "db").await.map(|l| l.holder().map(str::to_owned)) })
+        tokio::spawn(async move {
+            let lock = patient.lock(&ns, "db").await?;
+            let holder = lock.holder().map(str::to_owned);
+            lock.release().await?;
+            Ok::<_, Error>(holder)
+        })
     };
     tokio::time::sleep(Duration::from_millis(400)).await;
     held.release().await.expect("release");
-    assert_eq!(waiter.await.expect("join").expect("waited lock"), Some("patient".to_owned()));
+    let holder = waiter.await.expect("join").expect("waited lock");
+    assert!(holder.is_some_and(|h| h.starts_with("patient/")));
 
     // A crashed holder's Lease (renewed long ago) is stale: the next caller takes it over.
     let stale = Lease {
@@ -72,7 +80,7 @@ async fn lease_excludes_waits_and_takes_over_stale_locks() {
     leases.create(&PostParams::default(), &stale).await.expect("stale lease");
     let took = two.lock(&ns.name, "old").await.expect("stale lock taken over");
     let spec = leases.get(&format!("{LEASE_PREFIX}old")).await.expect("lease").spec.expect("spec");
-    assert_eq!(spec.holder_identity.as_deref(), Some("two"));
+    assert_eq!(spec.holder_identity.as_deref(), took.holder());
     assert_eq!(spec.lease_transitions, Some(1));
     took.release().await.expect("release");
 }
@@ -122,4 +130,43 @@ async fn memory_lock_serialises_one_release() {
     short.lock("other", "web").await.expect("other namespace");
     drop(held);
     short.lock("default", "web").await.expect("after drop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn locked_upgrades_of_one_release_never_collide() {
+    use release_storage::{KubeDriver, Status, Storage};
+    let Some(kc) = kubeconfig("locked_upgrades_of_one_release_never_collide") else { return };
+    let client = client(&kc).await;
+    let ns = TestNamespace::create(&client, &kc, "rs-upgrades").await;
+    let storage = Arc::new(Storage::new(KubeDriver::secrets(client.clone(), &ns.name)));
+    storage.create(&crate::suite::release("web", 1, Status::Deployed)).await.expect("create");
+    // Six "upgrades" from three processes' worth of lockers: each reads the last revision, supersedes it and
+    // writes the next one. Without the lock two would pick the same revision number.
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let locker = LeaseLocker::new(client.clone())
+            .with_holder(format!("upgrader-{}", i % 3))
+            .with_wait(Duration::from_secs(60), Duration::from_millis(20));
+        let (storage, ns) = (storage.clone(), ns.name.clone());
+        tasks.push(tokio::spawn(async move {
+            let lock = locker.lock(&ns, "web").await.expect("lock");
+            let mut last = storage.last("web").await.expect("last");
+            let mut next = last.clone();
+            last.set_status(Status::Superseded, "superseded");
+            storage.update(&last).await.expect("supersede");
+            next.version += 1;
+            next.set_status(Status::Deployed, format!("upgrade {i}"));
+            storage.create(&next).await.expect("create next revision");
+            lock.release().await.expect("release");
+        }));
+    }
+    for t in tasks {
+        t.await.expect("upgrade");
+    }
+    let mut history: Vec<(i64, Status)> =
+        storage.history("web").await.expect("history").into_iter().map(|r| (r.version, r.status())).collect();
+    history.sort_by_key(|h| h.0);
+    let expected: Vec<(i64, Status)> =
+        (1..=7).map(|v| (v, if v == 7 { Status::Deployed } else { Status::Superseded })).collect();
+    assert_eq!(history, expected);
 }
