@@ -2,6 +2,7 @@
 //! (sorted keys, sequences at their key's indentation, long descriptions
 //! folded at 80 columns, `|-` blocks for multi-line annotations).
 
+#![allow(clippy::manual_is_multiple_of, clippy::format_in_format_args)]
 use std::fmt::Write as _;
 
 /// An index of `charts` charts with `versions` versions each.
