@@ -9,6 +9,7 @@ use crate::client::{KubeClient, dynamic};
 use crate::error::{Error, Result};
 use crate::object::Resource;
 use crate::ownership::{ReleaseRef, check_ownership, set_ownership};
+use crate::strategic::{is_built_in_group, three_way_strategic_patch};
 use crate::three_way::three_way_merge_patch;
 
 /// The field manager Helm 4 applies with.
@@ -143,14 +144,23 @@ impl KubeClient {
                 namespace = %reference.namespace, method = "client-side", outcome = "Created", "created {reference}");
             return Ok(ApplyOutcome::Created);
         };
-        if let Some(patch) = three_way_merge_patch(original, &resource.object, &live) {
+        // Built-in kinds get a strategic merge patch and custom resources a
+        // JSON merge patch, as Helm 3 chooses by whether its scheme knows the kind.
+        let strategic = is_built_in_group(&resource.api_resource.group);
+        let patch = if strategic {
+            three_way_strategic_patch(original, &resource.object, &live)
+        } else {
+            three_way_merge_patch(original, &resource.object, &live)
+        };
+        if let Some(patch) = patch {
             let params = PatchParams {
                 dry_run: options.dry_run,
                 field_manager: Some(FIELD_MANAGER.to_owned()),
                 ..Default::default()
             };
+            let patch = if strategic { Patch::Strategic(&patch) } else { Patch::Merge(&patch) };
             self.api(resource)
-                .patch(&resource.name, &params, &Patch::Merge(&patch))
+                .patch(&resource.name, &params, &patch)
                 .await
                 .map_err(|e| Error::kube(format!("updating {reference}"), e))?;
         }

@@ -28,6 +28,7 @@ mod ownership;
 pub mod ready;
 mod resource_policy;
 mod split;
+mod strategic;
 mod three_way;
 mod update;
 mod wait;
@@ -43,6 +44,7 @@ pub use ownership::{
     MANAGED_BY_HELM, MANAGED_BY_LABEL, RELEASE_NAME_ANNOTATION, RELEASE_NAMESPACE_ANNOTATION, ReleaseRef,
     check_ownership, set_ownership,
 };
+pub use strategic::{is_built_in_group, three_way_strategic_patch};
 pub use three_way::three_way_merge_patch;
 pub use update::{ApplyMethod, UpdateResult};
 pub use wait::WaitOptions;

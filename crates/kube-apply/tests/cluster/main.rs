@@ -409,3 +409,38 @@ async fn lookup_as_helm() {
     );
     t.cleanup().await;
 }
+
+/// Helm 3's client-side upgrade of a Deployment: a dropped env var goes, an injected sidecar stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_side_strategic_merge_keeps_others_containers() {
+    let Some(t) = cluster("smp").await else { return };
+    let deployment = |image: &str, env: Json| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app"},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "smp"}},
+                "template": {"metadata": {"labels": {"app": "smp"}},
+                    "spec": {"containers": [{"name": "app", "image": image, "env": env}]}}}})
+        .to_string()
+    };
+    let opts = release(&t.ns, "rel");
+    let v1 = t
+        .client
+        .build("v1", &deployment("a:1", json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}])))
+        .await
+        .unwrap();
+    t.client.update(&[], &mut v1.clone(), kube_apply::ApplyMethod::ClientSide, &opts).await.expect("install");
+    let api: Api<DynamicObject> = Api::namespaced_with(t.client.client().clone(), &t.ns, &v1[0].api_resource);
+    let sidecar = json!({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "image": "s:1"}]}}}});
+    api.patch("app", &PatchParams::default(), &Patch::Strategic(sidecar)).await.expect("inject sidecar");
+
+    let mut v2 = t.client.build("v2", &deployment("a:2", json!([{"name": "A", "value": "1"}]))).await.unwrap();
+    t.client.update(&v1, &mut v2, kube_apply::ApplyMethod::ClientSide, &opts).await.expect("upgrade");
+    let live = t.client.get(&v2[0]).await.unwrap().unwrap();
+    let containers = live["spec"]["template"]["spec"]["containers"].as_array().unwrap();
+    let mut names: Vec<&str> = containers.iter().filter_map(|c| c["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["app", "sidecar"]);
+    let app = containers.iter().find(|c| c["name"] == "app").unwrap();
+    assert_eq!(app["image"], "a:2");
+    assert_eq!(app["env"], json!([{"name": "A", "value": "1"}]));
+    t.cleanup().await;
+}
