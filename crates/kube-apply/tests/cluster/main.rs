@@ -444,3 +444,36 @@ async fn client_side_strategic_merge_keeps_others_containers() {
     assert_eq!(app["env"], json!([{"name": "A", "value": "1"}]));
     t.cleanup().await;
 }
+
+/// A release installed by the real Helm 3 (client-side): our client-side upgrade removes a
+/// field the chart dropped, where server-side apply would leave it behind (the field belongs
+/// to helm's Update entry, not to an Apply one); this is why the apply method is kept per release.
+#[tokio::test(flavor = "multi_thread")]
+async fn helm3_installed_release_upgrades_client_side() {
+    let Some(helm) = support::helm_binary("helm3_installed_release_upgrades_client_side") else { return };
+    let Some(t) = cluster("helm3csa").await else { return };
+    let chart = std::env::temp_dir().join(format!("kube-apply-chart-{}", t.ns));
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let v1 = |name: &str| configmap(name, json!({"keep": "1", "drop": "2"})) + "\n";
+    std::fs::write(chart.join("templates/cm.yaml"), v1("csa") + "---\n" + &v1("ssa")).unwrap();
+    let out = std::process::Command::new(&helm)
+        .args(["install", "rel"])
+        .arg(&chart)
+        .args(["-n", &t.ns, "--kubeconfig", &t.kubeconfig])
+        .output()
+        .expect("running helm");
+    let _ = std::fs::remove_dir_all(&chart);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let opts = release(&t.ns, "rel");
+    let original = t.client.build("v1", &v1("csa")).await.unwrap();
+    let mut new = t.client.build("v2", &configmap("csa", json!({"keep": "1"}))).await.unwrap();
+    t.client.update(&original, &mut new, kube_apply::ApplyMethod::ClientSide, &opts).await.expect("csa upgrade");
+    assert_eq!(t.client.get(&new[0]).await.unwrap().unwrap()["data"], json!({"keep": "1"}));
+
+    let mut ssa = t.client.build("v2", &configmap("ssa", json!({"keep": "1"}))).await.unwrap();
+    t.client.apply(&mut ssa, &opts).await.expect("ssa over helm 3's fields");
+    assert_eq!(t.client.get(&ssa[0]).await.unwrap().unwrap()["data"], json!({"keep": "1", "drop": "2"}));
+    t.cleanup().await;
+}
