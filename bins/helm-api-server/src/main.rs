@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
-use api_server::server::{KeySource, ServerConfig, prepare, serve};
+use api_server::server::{KeySource, ServerConfig, StoreKind, prepare, serve};
 
 const USAGE: &str = "usage: helm-api-server [flags]
 
@@ -19,6 +19,9 @@ flags (environment variable in brackets):
                         or ~/.local/share/helm-api]
   --key-file FILE       encryption key of stored credentials, 64 hex digits
                         [HELM_API_ENCRYPTION_KEY_FILE; or the key itself in HELM_API_ENCRYPTION_KEY]
+  --contexts-store S    embedded (one database file) or kubernetes (Secrets in --namespace, for replicas)
+                        [HELM_API_CONTEXTS_STORE, default embedded]
+  --namespace NS        the server's namespace for the kubernetes store [HELM_API_NAMESPACE, POD_NAMESPACE]
   --tokens-file FILE    bearer tokens, `<principal> <token> [admin]` per line [HELM_API_TOKENS_FILE]
   --dev                 dev mode: generate a key and an admin token in the data folder [HELM_API_DEV=1]
   --log-level LEVEL     error, warn, info, debug, trace [HELM_API_LOGLEVEL, default info]
@@ -74,6 +77,8 @@ impl Settings {
                 "--data-dir",
                 "--key-file",
                 "--tokens-file",
+                "--contexts-store",
+                "--namespace",
                 "--log-level",
                 "--log-format",
                 "--max-body-bytes",
@@ -106,6 +111,15 @@ impl Settings {
             (None, None) => KeySource::None,
         };
         config.tokens_file = get("--tokens-file", "HELM_API_TOKENS_FILE").map(PathBuf::from);
+        config.store = match get("--contexts-store", "HELM_API_CONTEXTS_STORE").as_deref() {
+            None | Some("embedded") => StoreKind::Embedded,
+            Some("kubernetes") => StoreKind::KubernetesSecrets {
+                namespace: get("--namespace", "HELM_API_NAMESPACE")
+                    .or_else(|| env("POD_NAMESPACE"))
+                    .context("the kubernetes contexts store needs --namespace (HELM_API_NAMESPACE or POD_NAMESPACE)")?,
+            },
+            Some(other) => bail!("unknown contexts store {other:?} (embedded or kubernetes)"),
+        };
         // Nothing configured on loopback: the README's one command starts a dev server.
         let nothing_configured = matches!(config.key, KeySource::None) && config.tokens_file.is_none();
         config.dev = dev || (nothing_configured && config.bind.is_loopback());

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use crate::app::{AppOptions, app};
 use crate::auth::{Principal, Tokens};
 use crate::backend::Backend;
-use crate::contexts::{Cipher, Contexts, EmbeddedStore};
+use crate::contexts::{Cipher, ContextStore, Contexts, EmbeddedStore, KubeSecretStore};
 use crate::error::{Error, Result};
 
 /// Where the encryption key of stored credentials comes from.
@@ -37,6 +37,19 @@ impl std::fmt::Debug for KeySource {
     }
 }
 
+/// Where contexts are kept.
+#[derive(Clone, Debug, Default)]
+pub enum StoreKind {
+    /// One local database file in the data folder (the default).
+    #[default]
+    Embedded,
+    /// Kubernetes Secrets in this namespace, shared by every replica.
+    KubernetesSecrets {
+        /// The server's namespace.
+        namespace: String,
+    },
+}
+
 /// The server's configuration (the binary fills it from flags and environment).
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
@@ -50,6 +63,8 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// The encryption key of stored credentials.
     pub key: KeySource,
+    /// Where contexts are kept.
+    pub store: StoreKind,
     /// A tokens file (`<principal> <token> [admin]` per line).
     pub tokens_file: Option<PathBuf>,
     /// Dev mode: generate a key and an admin token in the data folder when none is given.
@@ -68,6 +83,7 @@ impl Default for ServerConfig {
             http_port: 8611,
             data_dir: PathBuf::from("helm-api-data"),
             key: KeySource::None,
+            store: StoreKind::Embedded,
             tokens_file: None,
             dev: false,
             max_body_bytes: AppOptions::default().max_body_bytes,
@@ -126,8 +142,13 @@ pub async fn prepare(config: &ServerConfig, backend: Arc<dyn Backend>) -> Result
             ));
         }
     };
-    let store = EmbeddedStore::open(&config.data_dir.join("contexts.redb"), cipher)?;
-    let contexts = Contexts::new(Arc::new(store));
+    let store: Arc<dyn ContextStore> = match &config.store {
+        StoreKind::Embedded => Arc::new(EmbeddedStore::open(&config.data_dir.join("contexts.redb"), cipher)?),
+        StoreKind::KubernetesSecrets { namespace } => {
+            Arc::new(KubeSecretStore::from_environment(namespace, cipher).await?)
+        }
+    };
+    let contexts = Contexts::new(store);
     let router = app(contexts.clone(), backend, tokens, AppOptions { max_body_bytes: config.max_body_bytes }).await?;
     Ok(Prepared { router, contexts, dev_token })
 }

@@ -1,6 +1,7 @@
 //! Contexts: stored kubeconfigs, namespaces and repositories, their owners and expiry.
 
 pub mod cipher;
+pub mod kube_store;
 pub mod model;
 pub mod name;
 pub mod store;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use cipher::Cipher;
+pub use kube_store::KubeSecretStore;
 pub use model::{Context, KubeCredentials, Repository};
 pub use store::{ContextStore, EmbeddedStore};
 
@@ -73,8 +75,7 @@ impl Contexts {
         if let Some(existing) = self.load(&context.name).await? {
             check_owner(principal, &existing)?;
         }
-        let store = self.store.clone();
-        blocking(move || store.put(&context)).await
+        self.store.put(&context).await
     }
 
     /// The stored context `name`, if the caller may use it and it has not expired.
@@ -92,16 +93,13 @@ impl Contexts {
     /// Deletes a context the caller may use.
     pub async fn delete(&self, principal: &Principal, name: &str) -> Result<()> {
         self.get(principal, name).await?;
-        let store = self.store.clone();
-        let name = name.to_owned();
-        blocking(move || store.delete(&name)).await?;
+        self.store.delete(name).await?;
         Ok(())
     }
 
     /// The contexts the caller may use (all of them for an admin), without expired ones.
     pub async fn list(&self, principal: &Principal) -> Result<Vec<Context>> {
-        let store = self.store.clone();
-        let mut all = blocking(move || store.list()).await?;
+        let mut all = self.store.list().await?;
         let now = now();
         all.retain(|c| !c.is_expired(now) && (principal.admin || c.owner == principal.name));
         all.sort_by(|a, b| a.name.cmp(&b.name));
@@ -141,18 +139,14 @@ impl Contexts {
 
     /// Deletes every expired context; how many.
     pub async fn collect_expired(&self) -> Result<usize> {
-        let store = self.store.clone();
-        blocking(move || {
-            let now = now();
-            let mut removed = 0;
-            for context in store.list()? {
-                if context.is_expired(now) && store.delete(&context.name)? {
-                    removed += 1;
-                }
+        let now = now();
+        let mut removed = 0;
+        for context in self.store.list().await? {
+            if context.is_expired(now) && self.store.delete(&context.name).await? {
+                removed += 1;
             }
-            Ok(removed)
-        })
-        .await
+        }
+        Ok(removed)
     }
 
     /// Collects expired contexts every `period` until the task is dropped.
@@ -172,9 +166,7 @@ impl Contexts {
     }
 
     async fn load(&self, name: &str) -> Result<Option<Context>> {
-        let store = self.store.clone();
-        let name = name.to_owned();
-        blocking(move || store.get(&name)).await
+        self.store.get(name).await
     }
 }
 
@@ -262,8 +254,4 @@ fn check_owner(principal: &Principal, context: &Context) -> Result<()> {
 /// A protobuf timestamp of Unix seconds.
 pub fn timestamp(seconds: i64) -> pbjson_types::Timestamp {
     pbjson_types::Timestamp { seconds, nanos: 0 }
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
 }

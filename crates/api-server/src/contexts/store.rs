@@ -1,6 +1,7 @@
 //! Where contexts are kept: the `ContextStore` trait and the embedded store (one redb database file).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
@@ -9,15 +10,16 @@ use super::model::Context;
 use crate::error::{Error, Result};
 
 /// Keeps contexts. Implementations encrypt credentials at rest.
+#[tonic::async_trait]
 pub trait ContextStore: Send + Sync + 'static {
     /// Stores a context, replacing one of the same name.
-    fn put(&self, context: &Context) -> Result<()>;
+    async fn put(&self, context: &Context) -> Result<()>;
     /// The context of that name.
-    fn get(&self, name: &str) -> Result<Option<Context>>;
+    async fn get(&self, name: &str) -> Result<Option<Context>>;
     /// Deletes a context; whether it existed.
-    fn delete(&self, name: &str) -> Result<bool>;
+    async fn delete(&self, name: &str) -> Result<bool>;
     /// Every context, sorted by name.
-    fn list(&self) -> Result<Vec<Context>>;
+    async fn list(&self) -> Result<Vec<Context>>;
 }
 
 /// The table of contexts: name -> sealed JSON record.
@@ -26,7 +28,12 @@ const CONTEXTS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("context
 /// The embedded store: a single local redb database file whose records are
 /// AES-256-GCM sealed JSON (the name is the associated data, so a record
 /// cannot be moved to another name).
+#[derive(Clone)]
 pub struct EmbeddedStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     db: Database,
     cipher: Cipher,
 }
@@ -52,11 +59,39 @@ impl EmbeddedStore {
         let tx = db.begin_write().map_err(store_error)?;
         tx.open_table(CONTEXTS).map_err(store_error)?;
         tx.commit().map_err(store_error)?;
-        Ok(Self { db, cipher })
+        Ok(Self { inner: Arc::new(Inner { db, cipher }) })
+    }
+
+    /// Runs a database call off the async threads (redb blocks on disk).
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&Inner) -> Result<T> + Send + 'static) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&inner)).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
     }
 }
 
+#[tonic::async_trait]
 impl ContextStore for EmbeddedStore {
+    async fn put(&self, context: &Context) -> Result<()> {
+        let context = context.clone();
+        self.blocking(move |inner| inner.put(&context)).await
+    }
+
+    async fn get(&self, name: &str) -> Result<Option<Context>> {
+        let name = name.to_owned();
+        self.blocking(move |inner| inner.get(&name)).await
+    }
+
+    async fn delete(&self, name: &str) -> Result<bool> {
+        let name = name.to_owned();
+        self.blocking(move |inner| inner.delete(&name)).await
+    }
+
+    async fn list(&self) -> Result<Vec<Context>> {
+        self.blocking(|inner| inner.list()).await
+    }
+}
+
+impl Inner {
     fn put(&self, context: &Context) -> Result<()> {
         let json = serde_json::to_vec(context).map_err(|e| Error::Internal(e.to_string()))?;
         let sealed = self.cipher.seal(context.name.as_bytes(), &json)?;
@@ -97,7 +132,7 @@ impl ContextStore for EmbeddedStore {
     }
 }
 
-impl EmbeddedStore {
+impl Inner {
     fn decode(&self, name: &str, sealed: &[u8]) -> Result<Context> {
         let json = self.cipher.open(name.as_bytes(), sealed)?;
         serde_json::from_slice(&json).map_err(|e| Error::Internal(format!("a stored context is corrupt: {e}")))

@@ -38,25 +38,25 @@ async fn the_database_file_never_holds_plaintext_credentials() {
     }
 }
 
-#[test]
-fn records_need_the_right_key_and_stay_bound_to_their_name() {
+#[tokio::test]
+async fn records_need_the_right_key_and_stay_bound_to_their_name() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.redb");
     let key = Cipher::generate_hex_key();
     {
         let store = EmbeddedStore::open(&path, Cipher::from_hex(&key).unwrap()).unwrap();
-        store.put(&context("a", None)).unwrap();
-        assert_eq!(store.get("a").unwrap().unwrap(), context("a", None));
-        assert!(store.get("b").unwrap().is_none());
+        store.put(&context("a", None)).await.unwrap();
+        assert_eq!(store.get("a").await.unwrap().unwrap(), context("a", None));
+        assert!(store.get("b").await.unwrap().is_none());
     }
     let wrong = EmbeddedStore::open(&path, Cipher::from_hex(&Cipher::generate_hex_key()).unwrap()).unwrap();
-    let err = wrong.get("a").unwrap_err().to_string();
+    let err = wrong.get("a").await.unwrap_err().to_string();
     assert!(err.contains("cannot be decrypted"), "{err}");
     drop(wrong);
     let again = EmbeddedStore::open(&path, Cipher::from_hex(&key).unwrap()).unwrap();
-    assert_eq!(again.list().unwrap().len(), 1);
-    assert!(again.delete("a").unwrap());
-    assert!(!again.delete("a").unwrap());
+    assert_eq!(again.list().await.unwrap().len(), 1);
+    assert!(again.delete("a").await.unwrap());
+    assert!(!again.delete("a").await.unwrap());
 }
 
 #[tokio::test]
@@ -66,28 +66,28 @@ async fn expired_contexts_are_invisible_then_collected() {
         EmbeddedStore::open(&dir.path().join("c.redb"), Cipher::from_hex(&Cipher::generate_hex_key()).unwrap())
             .unwrap(),
     );
-    store.put(&context("old", Some(1))).unwrap();
-    store.put(&context("fresh", Some(i64::MAX))).unwrap();
-    store.put(&context("forever", None)).unwrap();
+    store.put(&context("old", Some(1))).await.unwrap();
+    store.put(&context("fresh", Some(i64::MAX))).await.unwrap();
+    store.put(&context("forever", None)).await.unwrap();
     let contexts = Contexts::new(store.clone());
     let alice = Principal { name: "alice".into(), admin: false };
     let names: Vec<String> = contexts.list(&alice).await.unwrap().into_iter().map(|c| c.name).collect();
     assert_eq!(names, ["forever", "fresh"]);
     assert!(matches!(contexts.get(&alice, "old").await, Err(api_server::Error::NotFound(_))));
-    assert_eq!(store.list().unwrap().len(), 3);
+    assert_eq!(store.list().await.unwrap().len(), 3);
     assert_eq!(contexts.collect_expired().await.unwrap(), 1);
-    assert_eq!(store.list().unwrap().len(), 2);
+    assert_eq!(store.list().await.unwrap().len(), 2);
     // The background collector does the same on its own.
-    store.put(&context("old2", Some(1))).unwrap();
+    store.put(&context("old2", Some(1))).await.unwrap();
     let task = contexts.spawn_collector(std::time::Duration::from_millis(10));
     for _ in 0..100 {
-        if store.get("old2").unwrap().is_none() {
+        if store.get("old2").await.unwrap().is_none() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     task.abort();
-    assert!(store.get("old2").unwrap().is_none());
+    assert!(store.get("old2").await.unwrap().is_none());
 }
 
 #[tokio::test]
