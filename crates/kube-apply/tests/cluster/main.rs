@@ -65,8 +65,34 @@ spec:
     t.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
+/// Records the `kube_apply` events' fields, for checking progress events.
+#[derive(Clone, Default)]
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<BTreeMap<String, String>>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Recorder {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Fields(BTreeMap<String, String>);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.insert(field.name().to_owned(), format!("{value:?}"));
+            }
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                self.0.insert(field.name().to_owned(), value.to_owned());
+            }
+        }
+        if event.metadata().target() == "kube_apply" {
+            let mut fields = Fields(BTreeMap::new());
+            event.record(&mut fields);
+            self.0.lock().unwrap().push(fields.0);
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn wait_times_out_naming_what_is_not_ready() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
     let Some(t) = cluster("timeout").await else { return };
     let manifest = r#"apiVersion: v1
 kind: PersistentVolumeClaim
@@ -84,6 +110,11 @@ spec:
     let text = err.to_string();
     assert!(matches!(err, Error::Timeout { .. }), "{text}");
     assert!(text.contains(r#"PersistentVolumeClaim "data""#) && text.contains("is not bound"), "{text}");
+    let events = recorder.0.lock().unwrap().clone();
+    assert!(events.iter().any(|e| e.get("event").map(String::as_str) == Some("applied")), "{events:?}");
+    let waiting = events.iter().find(|e| e.get("event").map(String::as_str) == Some("waiting")).expect("progress");
+    assert_eq!((waiting["ready"].as_str(), waiting["total"].as_str()), ("0", "1"));
+    assert!(waiting["not_ready"].contains("PersistentVolumeClaim is not bound"), "{waiting:?}");
     t.cleanup().await;
 }
 
