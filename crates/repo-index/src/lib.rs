@@ -5,10 +5,16 @@
 //! a binary cache keyed by the index's sha256. Version rules are
 //! Masterminds semver from chart-model, as Helm uses them.
 
+pub mod chart_repository;
 mod error;
+pub mod getter;
 pub mod index;
+pub mod repo_file;
 pub mod search;
 
+pub use chart_repository::{ChartRepository, IndexUpdate, resolve_reference_url};
 pub use error::{Error, Result};
+pub use getter::{DownloadLimits, Getter, Validators};
 pub use index::{ChartVersion, IndexFile, LoadedIndex};
+pub use repo_file::{RepositoryEntry, RepositoryFile};
 pub use search::{SearchOptions, SearchResult, search_repositories};

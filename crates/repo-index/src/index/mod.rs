@@ -5,7 +5,7 @@ mod cache;
 mod decode;
 mod fast;
 mod get;
-mod load;
+pub(crate) mod load;
 
 use std::collections::BTreeMap;
 
