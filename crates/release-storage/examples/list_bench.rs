@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, DeleteParams, ObjectMeta, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use release_storage::{Driver, Info, KubeDriver, Release, ReleaseChart, Status, Time, release_key};
+use release_storage::{Driver, Info, KubeDriver, Release, ReleaseChart, SqlDriver, Status, Time, release_key};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -52,10 +52,37 @@ async fn main() {
     let meta = ObjectMeta { name: Some(ns.clone()), ..ObjectMeta::default() };
     namespaces.create(&PostParams::default(), &Namespace { metadata: meta, ..Namespace::default() }).await.unwrap();
 
+    let secrets: Arc<dyn Driver> = Arc::new(KubeDriver::secrets(client.clone(), &ns));
+    bench("Secret", secrets, &ns, count, &helm, &[("KUBECONFIG", kubeconfig.clone())]).await;
+    if let Ok(pg) = std::env::var("HELM_API_TEST_POSTGRES") {
+        // A database of its own, dropped afterwards.
+        let db = format!("bench_list_{}", std::process::id());
+        let (admin, conn) = tokio_postgres::connect(&pg, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(conn);
+        admin.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
+        let url = match pg.split_once('?') {
+            Some((base, q)) => format!("{}/{db}?{q}", &base[..base.rfind('/').unwrap()]),
+            None => format!("{}/{db}", &pg[..pg.rfind('/').unwrap()]),
+        };
+        let sql: Arc<dyn Driver> = Arc::new(SqlDriver::connect(&url, &ns).await.unwrap());
+        let env = [
+            ("KUBECONFIG", kubeconfig.clone()),
+            ("HELM_DRIVER", "sql".into()),
+            ("HELM_DRIVER_SQL_CONNECTION_STRING", url),
+        ];
+        bench("SQL", sql.clone(), &ns, count, &helm, &env).await;
+        drop(sql);
+        admin.batch_execute(&format!("DROP DATABASE {db} WITH (FORCE)")).await.unwrap();
+    }
+    namespaces.delete(&ns, &DeleteParams::default()).await.unwrap();
+}
+
+/// Writes `count` releases through `driver`, then times our listing and `helm list` with `helm_env`.
+async fn bench(label: &str, driver: Arc<dyn Driver>, ns: &str, count: usize, helm: &str, helm_env: &[(&str, String)]) {
+    let ns = ns.to_owned();
     // The releases: the fixture chart, a manifest and values, as a small real release.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo");
     let chart = ReleaseChart::from(chart_model::load::load(&fixture).unwrap());
-    let driver = Arc::new(KubeDriver::secrets(client.clone(), &ns));
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..count {
@@ -89,27 +116,27 @@ async fn main() {
         }
     }
     while tasks.join_next().await.is_some() {}
-    println!("wrote {count} releases as Secrets in {:.1?}", start.elapsed());
+    println!("\n{label} driver: wrote {count} releases in {:.1?}", start.elapsed());
 
     let all = BTreeMap::new();
     let deployed = BTreeMap::from([("status".to_owned(), "deployed".to_owned())]);
-    let ours_summaries = time("release-storage summaries (labels only, no payload)", || async {
+    let ours_summaries = time("release-storage summaries (all)", || async {
         assert_eq!(driver.summaries(&all).await.unwrap().len(), count);
     })
     .await;
-    time("release-storage summaries status=deployed (label query)", || async {
+    time("release-storage summaries status=deployed (query)", || async {
         assert_eq!(driver.summaries(&deployed).await.unwrap().len(), count);
     })
     .await;
-    let ours_full = time("release-storage list (every payload decoded, in parallel)", || async {
+    let ours_full = time("release-storage list (every payload decoded)", || async {
         assert_eq!(driver.list(&|_| true).await.unwrap().len(), count);
     })
     .await;
     let max = count.to_string();
     let helm_list = time("helm list --max N -o json (real helm v3.22.0)", || async {
-        let out = Command::new(&helm)
+        let out = Command::new(helm)
             .args(["list", "-n", &ns, "--max", &max, "-o", "json"])
-            .env("KUBECONFIG", &kubeconfig)
+            .envs(helm_env.iter().map(|(k, v)| (*k, v)))
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -122,5 +149,4 @@ async fn main() {
         helm_list.as_secs_f64() / ours_summaries.as_secs_f64(),
         helm_list.as_secs_f64() / ours_full.as_secs_f64()
     );
-    namespaces.delete(&ns, &DeleteParams::default()).await.unwrap();
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, NoTls};
 
 use crate::codec::{decode_release, encode_release};
@@ -16,6 +17,8 @@ use crate::driver::{BoxFuture, Driver, Filter, now_unix};
 use crate::error::{Error, Result};
 use crate::object::{RELEASE_TYPE, filter_system_labels, system_labels};
 use crate::release::Release;
+use crate::status::Status;
+use crate::summary::ReleaseSummary;
 
 /// The labels the SQL driver can query on: the columns of `releases_v1` (Helm's `labelMap`).
 const QUERY_COLUMNS: [&str; 6] = ["modifiedAt", "createdAt", "version", "status", "owner", "name"];
@@ -69,7 +72,8 @@ const SETUP_LOCK: i64 = 0x6865_6c6d_7371_6c31;
 /// As Helm's driver, it is bound to a namespace that `create` and `update`
 /// switch to the release's (`default` when it has none); an empty namespace
 /// makes `list` and `query` see all of them. Updating or deleting a revision
-/// that is not there is [`Error::ReleaseNotFound`].
+/// that is not there is [`Error::ReleaseNotFound`]. [`Driver::summaries`]
+/// reads the name, version and status columns and decodes no body.
 pub struct SqlDriver {
     client: tokio::sync::Mutex<Client>,
     namespace: Mutex<String>,
@@ -169,6 +173,22 @@ impl SqlDriver {
         }
         Ok(out)
     }
+}
+
+/// `SELECT <columns> FROM releases_v1` in `namespace` (all when empty) where every label equals its column
+/// (Helm's `Query`), with the parameter values in order; a label that is no column is Helm's `unknown label`.
+fn select_where(columns: &str, namespace: &str, labels: &BTreeMap<String, String>) -> Result<(String, Vec<String>)> {
+    let mut sql = format!("SELECT {columns} FROM releases_v1 WHERE ($1 = '' OR namespace = $1)");
+    let mut values = vec![namespace.to_owned()];
+    for (k, v) in labels {
+        if !QUERY_COLUMNS.contains(&k.as_str()) {
+            return Err(Error::UnknownLabel(k.clone()));
+        }
+        values.push(v.clone());
+        // Integer columns compare as text, as the label values Helm passes are strings.
+        sql.push_str(&format!(" AND {k}::text = ${}", values.len()));
+    }
+    Ok((sql, values))
 }
 
 fn namespace_of(release: &Release) -> String {
@@ -313,20 +333,43 @@ impl Driver for SqlDriver {
         })
     }
 
+    fn summaries<'a>(&'a self, labels: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Vec<ReleaseSummary>>> {
+        Box::pin(async move {
+            let namespace = self.namespace();
+            let (sql, values) = select_where("key, namespace, name, version, status", &namespace, labels)?;
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+            let client = self.client.lock().await;
+            let rows = client.query(&sql, &params).await.map_err(|e| db("list: failed to query with labels", e))?;
+            let custom = Self::custom_labels(&*client, &namespace, None).await?;
+            Ok(rows
+                .iter()
+                .map(|row| {
+                    let (key, ns, name, version, status): (String, String, String, i32, String) =
+                        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+                    let mut labels = custom.get(&(ns.clone(), key)).map(filter_system_labels).unwrap_or_default();
+                    labels.extend([
+                        ("name".to_owned(), name.clone()),
+                        ("owner".to_owned(), "helm".to_owned()),
+                        ("status".to_owned(), status.clone()),
+                        ("version".to_owned(), version.to_string()),
+                    ]);
+                    ReleaseSummary {
+                        name,
+                        namespace: ns,
+                        version: i64::from(version),
+                        status: Status::from_word(&status),
+                        labels,
+                    }
+                })
+                .collect())
+        })
+    }
+
     fn query<'a>(&'a self, labels: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Vec<Release>>> {
         Box::pin(async move {
             let namespace = self.namespace();
-            let mut sql =
-                String::from("SELECT key, namespace, body FROM releases_v1 WHERE ($1 = '' OR namespace = $1)");
-            let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&namespace];
-            for (k, v) in labels {
-                if !QUERY_COLUMNS.contains(&k.as_str()) {
-                    return Err(Error::UnknownLabel(k.clone()));
-                }
-                params.push(v);
-                // Integer columns compare as text, as the label values Helm passes are strings.
-                sql.push_str(&format!(" AND {k}::text = ${}", params.len()));
-            }
+            let (sql, values) = select_where("key, namespace, body", &namespace, labels)?;
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
             let client = self.client.lock().await;
             let rows = client.query(&sql, &params).await.map_err(|e| db("list: failed to query with labels", e))?;
             if rows.is_empty() {
