@@ -12,6 +12,7 @@ use crate::value::{GoType, Kind, Map, SharedMap, Value};
 
 use super::args::{is_nil, str};
 use super::cast::{elements, strval};
+use super::deep::MAX_MERGE_DEPTH;
 use super::gotypes::strings;
 
 use GoType::{Any, Map as GoMap, String as Str};
@@ -28,9 +29,9 @@ pub(super) const FUNCTIONS: &[Function] = &[
     Function::variadic("pick", &[GoMap], Str, pick),
     Function::variadic("omit", &[GoMap], Str, omit),
     Function::variadic("merge", &[GoMap], GoMap, merge),
-    Function::variadic("mustMerge", &[GoMap], GoMap, merge),
+    Function::variadic("mustMerge", &[GoMap], GoMap, must_merge),
     Function::variadic("mergeOverwrite", &[GoMap], GoMap, merge_overwrite),
-    Function::variadic("mustMergeOverwrite", &[GoMap], GoMap, merge_overwrite),
+    Function::variadic("mustMergeOverwrite", &[GoMap], GoMap, must_merge_overwrite),
     Function::new("values", &[GoMap], values),
     Function::variadic("dig", &[], Any, dig),
     Function::new("deepCopy", &[Any], deep_copy),
@@ -144,7 +145,10 @@ fn mergo_empty(v: &Value) -> bool {
 
 /// mergo's `deepMerge` of one `map[string]interface{}` into another, in place (`Merge`, or
 /// `MergeWithOverwrite` when `overwrite`).
-fn merge_into(dst: &SharedMap, src: &Map, overwrite: bool) {
+fn merge_into(dst: &SharedMap, src: &Map, overwrite: bool, depth: usize) -> Result<(), FuncError> {
+    if depth > MAX_MERGE_DEPTH {
+        return Err(format!("maps nested more than {MAX_MERGE_DEPTH} levels deep (a map containing itself?)"));
+    }
     for (key, sv) in src {
         if is_nil(sv) {
             if overwrite {
@@ -156,7 +160,7 @@ fn merge_into(dst: &SharedMap, src: &Map, overwrite: bool) {
         let src_is_map = sv.kind() == Kind::Map;
         let src_is_slice = sv.kind() == Kind::Slice;
         if let (Value::Map(s), Some(Value::Map(d))) = (sv, &dv) {
-            merge_into(d, &s.snapshot(), overwrite);
+            super::deep::grow(|| merge_into(d, &s.snapshot(), overwrite, depth + 1))?;
         } else if src_is_slice {
             let slice = match &dv {
                 _ if overwrite || dst.is_empty() => sv.clone(),
@@ -175,8 +179,10 @@ fn merge_into(dst: &SharedMap, src: &Map, overwrite: bool) {
             dst.insert(key.clone(), sv.clone());
         }
     }
+    Ok(())
 }
 
+/// Merges every source into the first map; `Err` is mergo's failure (Sprig's `must*` forms return it).
 fn merge_all(a: &[Value], overwrite: bool) -> R {
     let dst = match &a[0] {
         Value::Map(_) => a[0].clone(),
@@ -185,7 +191,7 @@ fn merge_all(a: &[Value], overwrite: bool) -> R {
     if let Value::Map(d) = &dst {
         for src in &a[1..] {
             if let Value::Map(s) = src {
-                merge_into(d, &s.snapshot(), overwrite);
+                merge_into(d, &s.snapshot(), overwrite, 0)?;
             }
         }
     }
@@ -193,10 +199,18 @@ fn merge_all(a: &[Value], overwrite: bool) -> R {
 }
 
 fn merge(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
+    Ok(merge_all(a, false).unwrap_or_else(|_| Value::from("")))
+}
+
+fn must_merge(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     merge_all(a, false)
 }
 
 fn merge_overwrite(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
+    Ok(merge_all(a, true).unwrap_or_else(|_| Value::from("")))
+}
+
+fn must_merge_overwrite(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     merge_all(a, true)
 }
 
@@ -239,21 +253,39 @@ fn dig(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     Ok(default.clone())
 }
 
-/// copystructure's `Copy`: maps and slices rebuilt, everything else shared.
-pub(crate) fn copy_value(v: &Value) -> Value {
-    match v {
-        Value::List(l) => Value::list(l.iter().map(copy_value).collect()),
-        Value::Map(m) => Value::map(m.snapshot().iter().map(|(k, v)| (k.clone(), copy_value(v))).collect()),
-        Value::Object(o) if o.kind() == Kind::Slice && !o.is_nil() => {
-            super::gotypes::same_slice(v, elements(v).unwrap_or_default().iter().map(copy_value).collect())
-        }
-        other => other.clone(),
-    }
+/// copystructure's `Copy`: maps and slices rebuilt, everything else shared; `None` for a map
+/// that contains itself.
+pub(crate) fn copy_value(v: &Value) -> Option<Value> {
+    copy_in(v, &mut Vec::new())
+}
+
+fn copy_in(v: &Value, open: &mut Vec<*const SharedMap>) -> Option<Value> {
+    super::deep::grow(|| {
+        Some(match v {
+            Value::List(l) => Value::list(l.iter().map(|e| copy_in(e, open)).collect::<Option<_>>()?),
+            Value::Map(m) => {
+                let ptr = Arc::as_ptr(m);
+                if open.contains(&ptr) {
+                    return None;
+                }
+                open.push(ptr);
+                let copy =
+                    m.snapshot().iter().map(|(k, e)| Some((k.clone(), copy_in(e, open)?))).collect::<Option<_>>();
+                open.pop();
+                Value::map(copy?)
+            }
+            Value::Object(o) if o.kind() == Kind::Slice && !o.is_nil() => super::gotypes::same_slice(
+                v,
+                elements(v).unwrap_or_default().iter().map(|e| copy_in(e, open)).collect::<Option<_>>()?,
+            ),
+            other => other.clone(),
+        })
+    })
 }
 
 fn deep_copy(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     if is_nil(&a[0]) {
         return Err("reflect: call of reflect.Value.Type on zero Value".to_owned());
     }
-    Ok(copy_value(&a[0]))
+    copy_value(&a[0]).ok_or_else(|| "deepCopy: the value contains itself".to_owned())
 }

@@ -1,7 +1,9 @@
 //! Go's `encoding/json` marshalling of template values, for Sprig's `toPrettyJson`, `toRawJson`
 //! and the `mustTo*Json` functions: compact or indented, HTML-escaped or not.
 
-use crate::value::{Kind, Value};
+use std::sync::Arc;
+
+use crate::value::{Kind, SharedMap, Value};
 
 use super::cast::elements;
 
@@ -17,9 +19,13 @@ pub(crate) struct Style {
 /// Writes `v` as Go's `encoding/json`; the error is Go's (`json: unsupported value: NaN`).
 pub(crate) fn marshal(v: &Value, style: Style) -> Result<String, String> {
     let mut out = String::new();
-    write(&mut out, v, style, 0)?;
+    let mut open = Vec::new();
+    write(&mut out, v, style, 0, &mut open)?;
     Ok(out)
 }
+
+/// Go's error for a map that contains itself (`set $d "self" $d`).
+const CYCLE: &str = "json: unsupported value: encountered a cycle via map[string]interface {}";
 
 fn newline(out: &mut String, style: Style, depth: usize) {
     if style.indent {
@@ -34,17 +40,31 @@ fn write_float(out: &mut String, f: f64) -> Result<(), String> {
     chart_model::json::to_string(&chart_model::Value::Float64(f)).map(|s| out.push_str(&s)).map_err(|e| e.to_string())
 }
 
-fn write(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), String> {
+/// The maps being written, outermost first, to find cycles.
+type Open = Vec<*const SharedMap>;
+
+fn write(out: &mut String, v: &Value, style: Style, depth: usize, open: &mut Open) -> Result<(), String> {
+    super::deep::grow(|| write_value(out, v, style, depth, open))
+}
+
+fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &mut Open) -> Result<(), String> {
     match v {
         Value::Invalid | Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(n) | Value::Int64(n) => out.push_str(&n.to_string()),
         Value::Float64(f) => write_float(out, *f)?,
         Value::String(s) => write_string(out, s, style.escape_html),
-        Value::List(l) => write_list(out, l, style, depth)?,
+        Value::List(l) => write_list(out, l, style, depth, open)?,
         Value::Map(m) => {
+            let ptr = Arc::as_ptr(m);
+            if open.contains(&ptr) {
+                return Err(CYCLE.to_owned());
+            }
             let entries: Vec<(String, Value)> = m.snapshot().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            write_map(out, &entries, style, depth)?;
+            open.push(ptr);
+            let result = write_map(out, &entries, style, depth, open);
+            open.pop();
+            result?;
         }
         Value::Object(o) => {
             if o.is_nil() && matches!(o.kind(), Kind::Slice | Kind::Map | Kind::Pointer) {
@@ -52,12 +72,12 @@ fn write(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), 
                 return Ok(());
             }
             match o.kind() {
-                Kind::Slice => write_list(out, &elements(v).unwrap_or_default(), style, depth)?,
+                Kind::Slice => write_list(out, &elements(v).unwrap_or_default(), style, depth, open)?,
                 Kind::Map => {
                     let mut entries: Vec<(String, Value)> =
                         o.fields().into_iter().map(|(k, v)| (k.into_owned(), v)).collect();
                     entries.sort_by(|a, b| a.0.cmp(&b.0));
-                    write_map(out, &entries, style, depth)?;
+                    write_map(out, &entries, style, depth, open)?;
                 }
                 Kind::Int => out.push_str(&o.int().unwrap_or(0).to_string()),
                 Kind::Uint => out.push_str(&o.uint().unwrap_or(0).to_string()),
@@ -74,7 +94,7 @@ fn write(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), 
     Ok(())
 }
 
-fn write_list(out: &mut String, items: &[Value], style: Style, depth: usize) -> Result<(), String> {
+fn write_list(out: &mut String, items: &[Value], style: Style, depth: usize, open: &mut Open) -> Result<(), String> {
     out.push('[');
     if items.is_empty() {
         out.push(']');
@@ -85,14 +105,20 @@ fn write_list(out: &mut String, items: &[Value], style: Style, depth: usize) -> 
             out.push(',');
         }
         newline(out, style, depth + 1);
-        write(out, item, style, depth + 1)?;
+        write(out, item, style, depth + 1, open)?;
     }
     newline(out, style, depth);
     out.push(']');
     Ok(())
 }
 
-fn write_map(out: &mut String, entries: &[(String, Value)], style: Style, depth: usize) -> Result<(), String> {
+fn write_map(
+    out: &mut String,
+    entries: &[(String, Value)],
+    style: Style,
+    depth: usize,
+    open: &mut Open,
+) -> Result<(), String> {
     out.push('{');
     if entries.is_empty() {
         out.push('}');
@@ -108,7 +134,7 @@ fn write_map(out: &mut String, entries: &[(String, Value)], style: Style, depth:
         if style.indent {
             out.push(' ');
         }
-        write(out, item, style, depth + 1)?;
+        write(out, item, style, depth + 1, open)?;
     }
     newline(out, style, depth);
     out.push('}');

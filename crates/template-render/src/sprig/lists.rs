@@ -2,7 +2,9 @@
 
 use crate::exec::CallContext;
 use crate::registry::{FuncError, Function};
-use crate::value::{GoType, Value};
+use std::sync::Arc;
+
+use crate::value::{GoType, SharedMap, Value};
 
 use super::cast::{NIL_DEREFERENCE, elements, empty, kind_name, to_int64};
 use super::gotypes::{lists, nil_list, same_slice};
@@ -112,27 +114,43 @@ fn compact(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 
 /// Go's `reflect.DeepEqual` between two `interface{}` values.
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_in(a, b, &mut Vec::new())
+}
+
+/// Pairs of maps being compared: met again, they count as equal, as Go's `visited` set makes them.
+type Visited = Vec<(*const SharedMap, *const SharedMap)>;
+
+fn deep_equal_in(a: &Value, b: &Value, visited: &mut Visited) -> bool {
+    super::deep::grow(|| deep_equal_step(a, b, visited))
+}
+
+fn deep_equal_step(a: &Value, b: &Value, visited: &mut Visited) -> bool {
     match (a, b) {
         (Value::Invalid | Value::Nil, Value::Invalid | Value::Nil) => true,
         (Value::Float64(x), Value::Float64(y)) => x == y,
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal_in(p, q, visited))
+        }
         (Value::Map(x), Value::Map(y)) => {
-            if std::sync::Arc::ptr_eq(x, y) {
+            let pair = (Arc::as_ptr(x), Arc::as_ptr(y));
+            if Arc::ptr_eq(x, y) || visited.contains(&pair) {
                 return true;
             }
+            visited.push(pair);
             let (x, y) = (x.snapshot(), y.snapshot());
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| deep_equal_in(v, w, visited)))
         }
         (Value::Object(x), Value::Object(y)) => {
             if x.type_name() != y.type_name() || x.is_nil() != y.is_nil() {
                 return false;
             }
             if let (Some(p), Some(q)) = (x.elements(), y.elements()) {
-                return p.len() == q.len() && p.iter().zip(q.iter()).all(|(p, q)| deep_equal(p, q));
+                return p.len() == q.len() && p.iter().zip(q.iter()).all(|(p, q)| deep_equal_in(p, q, visited));
             }
             if x.kind() == crate::value::Kind::Map {
                 let (p, q) = (x.fields(), y.fields());
-                return p.len() == q.len() && p.iter().zip(q.iter()).all(|(p, q)| p.0 == q.0 && deep_equal(&p.1, &q.1));
+                return p.len() == q.len()
+                    && p.iter().zip(q.iter()).all(|(p, q)| p.0 == q.0 && deep_equal_in(&p.1, &q.1, visited));
             }
             if let (Some(p), Some(q)) = (x.str(), y.str()) {
                 return p == q;

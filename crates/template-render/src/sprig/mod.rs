@@ -6,6 +6,7 @@ mod args;
 mod cast;
 mod crypto;
 mod date;
+mod deep;
 mod defaults;
 mod dicts;
 mod encoding;
