@@ -6,6 +6,7 @@
 //! they may create tables and databases in.
 
 use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -51,13 +52,18 @@ impl Postgres {
         let user = server_user();
         if let Some(user) = &user {
             run(Command::new("chown").args([&format!("{user}:"), &self.dir.display().to_string()]))?;
-            // The server's user must be able to reach its folder through target/.
+            // The server's user must be able to reach its folder: give others search (x) permission on the
+            // folders above it that lack it (the checkout may live under /root).
             let mut dir = self.dir.parent();
             while let Some(d) = dir {
                 if d.as_os_str().is_empty() || d == Path::new("/") {
                     break;
                 }
-                let _ = Command::new("chmod").args(["o+x", &d.display().to_string()]).status();
+                let searchable = std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0);
+                if !searchable {
+                    eprintln!("postgres: chmod o+x {} (so that {user} reaches its data)", d.display());
+                    let _ = Command::new("chmod").args(["o+x", &d.display().to_string()]).status();
+                }
                 dir = d.parent();
             }
         }
