@@ -332,6 +332,10 @@ impl Object for Time {
     fn stringer(&self) -> Option<String> {
         Some(self.string())
     }
+    fn has_field(&self, name: &str) -> bool {
+        // Go's time.Time has only these unexported fields.
+        matches!(name, "wall" | "ext" | "loc")
+    }
     fn method(&self, name: &str) -> Option<Signature> {
         let params: &'static [GoType] = match name {
             "String" | "Unix" | "UnixNano" | "UnixMilli" | "UnixMicro" | "UTC" | "Local" | "Year" | "Month" | "Day"
