@@ -69,6 +69,17 @@ impl KubeClient {
         Ok(out)
     }
 
+    /// Builds sorted manifests (from [`crate::sort_manifests`]) in their order, each named by its template.
+    pub async fn build_manifests(&self, manifests: &[crate::Manifest]) -> Result<Vec<Resource>> {
+        let mut out = Vec::new();
+        for m in manifests {
+            if let Some(object) = document_to_json(&m.name, &m.content)? {
+                out.push(self.resource(&m.name, object).await?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Maps one JSON object to its resource.
     pub async fn resource(&self, source_name: &str, mut object: Json) -> Result<Resource> {
         let api_version = str_at(&object, "/apiVersion").to_owned();

@@ -103,3 +103,33 @@ pub(crate) fn string_map(object: &Json, field: &str) -> std::collections::BTreeM
 pub(crate) fn str_at<'a>(object: &'a Json, pointer: &str) -> &'a str {
     object.pointer(pointer).and_then(Json::as_str).unwrap_or("")
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn documents_become_json_with_integers() {
+        let doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 3\n  ratio: 0.5\n  on: yes\n";
+        let json = document_to_json("t.yaml", doc).unwrap().unwrap();
+        assert_eq!(json["spec"], json!({"replicas": 3, "ratio": 0.5, "true": true}));
+        assert!(json["spec"]["replicas"].is_i64());
+        assert_eq!(document_to_json("t.yaml", "# only a comment\n").unwrap(), None);
+        let err = document_to_json("t.yaml", "- a\n").unwrap_err();
+        assert_eq!(err.to_string(), "invalid object in t.yaml: a manifest must be a YAML map");
+        let err = document_to_json("t.yaml", "a: b: c\n").unwrap_err();
+        // go-yaml names no line for an error on the first one.
+        assert_eq!(
+            err.to_string(),
+            "YAML parse error on t.yaml: error converting YAML to JSON: yaml: mapping values are not allowed in this context"
+        );
+    }
+
+    #[test]
+    fn object_ref_displays_as_helm() {
+        let r = ObjectRef { kind: "ConfigMap".into(), name: "x".into(), namespace: "".into() };
+        assert_eq!(r.to_string(), r#"ConfigMap "x" in namespace """#);
+    }
+}

@@ -291,6 +291,39 @@ mod tests {
     }
 
     #[test]
+    fn stateful_and_daemon_sets() {
+        let sts = |ready, current: &str| {
+            json!({"metadata": {"name": "s", "namespace": "n", "generation": 1},
+                "spec": {"replicas": 2, "updateStrategy": {"type": "RollingUpdate"}},
+                "status": {"observedGeneration": 1, "updatedReplicas": 2, "readyReplicas": ready,
+                    "currentRevision": current, "updateRevision": "r2"}})
+        };
+        assert_eq!(stateful_set_ready(&sts(2, "r2")), Readiness::Ready);
+        assert_eq!(
+            stateful_set_ready(&sts(1, "r2")),
+            Readiness::NotReady("StatefulSet is not ready: n/s. 1 out of 2 expected pods are ready".into())
+        );
+        assert!(
+            matches!(stateful_set_ready(&sts(2, "r1")), Readiness::NotReady(m) if m.contains("currentRevision r1"))
+        );
+        let ds = |ready| {
+            json!({"metadata": {"name": "d", "namespace": "n", "generation": 3},
+                "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%"}}},
+                "status": {"observedGeneration": 3, "desiredNumberScheduled": 4, "updatedNumberScheduled": 4, "numberReady": ready}})
+        };
+        assert_eq!(daemon_set_ready(&ds(2)), Readiness::Ready);
+        assert!(matches!(daemon_set_ready(&ds(1)), Readiness::NotReady(_)));
+        let stale =
+            json!({"metadata": {"name": "d", "namespace": "n", "generation": 4}, "status": {"observedGeneration": 3}});
+        assert_eq!(
+            daemon_set_ready(&stale),
+            Readiness::NotReady(
+                "DaemonSet is not ready: n/d. observedGeneration (3) does not match spec generation (4).".into()
+            )
+        );
+    }
+
+    #[test]
     fn job_and_service_and_pvc() {
         let job = json!({"metadata": {"name": "j", "namespace": "n"}, "spec": {"backoffLimit": 0, "completions": 1}, "status": {"failed": 1}});
         assert!(matches!(job_ready(&job), Readiness::Failed(_)));
