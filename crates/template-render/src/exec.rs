@@ -250,9 +250,19 @@ impl<'t> CallContext<'_, 't> {
     }
 
     /// A counter shared by every execution nested in this one, such as Helm's count of
-    /// `include` calls per template name.
-    pub fn counter(&mut self, key: &str) -> &mut usize {
-        self.state.counters.entry(Box::from(key)).or_insert(0)
+    /// `include` calls per template name (0 until set).
+    pub fn counter(&self, key: &str) -> usize {
+        self.state.counters.get(key).copied().unwrap_or(0)
+    }
+
+    /// Sets a counter (see [`CallContext::counter`]).
+    pub fn set_counter(&mut self, key: &str, value: usize) {
+        match self.state.counters.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                self.state.counters.insert(Box::from(key), value);
+            }
+        }
     }
 }
 

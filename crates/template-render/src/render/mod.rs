@@ -93,7 +93,7 @@ impl std::fmt::Debug for RenderOptions {
 /// from template path (`mychart/templates/svc.yaml`, `mychart/charts/sub/templates/x.yaml`)
 /// to its output. Partials are absent; NOTES.txt files are present, as in Helm.
 pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions) -> Result<BTreeMap<String, String>> {
-    let funcs = options.funcs.clone().unwrap_or_else(|| Arc::new(crate::helm::func_map()));
+    let funcs = options.funcs.clone().unwrap_or_else(helm_funcs);
     let top_values = Value::from(values);
     let mut collected = Vec::new();
     let common = Common { release: release_value(&options.release), capabilities: options.capabilities.to_value() };
@@ -135,12 +135,19 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
         let name = &collected[i].name;
         match result {
             Ok(out) => {
-                rendered.insert(name.clone(), out.replace("<no value>", ""));
+                let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
+                rendered.insert(name.clone(), out);
             }
             Err(e) => return Err(Error::Render(cleanup_exec_error(name, &e))),
         }
     }
     Ok(rendered)
+}
+
+/// Helm's function map, built once per process.
+fn helm_funcs() -> Arc<FuncMap> {
+    static FUNCS: std::sync::OnceLock<Arc<FuncMap>> = std::sync::OnceLock::new();
+    FUNCS.get_or_init(|| Arc::new(crate::helm::func_map())).clone()
 }
 
 /// Everything `helm template` does before rendering: dependencies processed against the
@@ -259,18 +266,34 @@ fn join_path(a: &str, b: &str) -> String {
     parts.join("/")
 }
 
+/// Below this many templates to execute, a render runs on the calling thread.
+const PARALLEL_MIN_TEMPLATES: usize = 8;
+/// Below this much template text, a render runs on the calling thread.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
 /// The functions that change a map they are given.
 const MAP_WRITERS: &[&str] = &["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
 
 fn mentions_writer(text: &str) -> bool {
+    // One pass over the identifiers of the text.
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    MAP_WRITERS.iter().any(|w| {
-        text.match_indices(w).any(|(at, _)| {
-            let end = at + w.len();
-            (at == 0 || !is_ident(bytes[at - 1])) && (end == bytes.len() || !is_ident(bytes[end]))
-        })
-    })
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        if matches!(word.first(), Some(b's' | b'u' | b'm')) && MAP_WRITERS.iter().any(|w| w.as_bytes() == word) {
+            return true;
+        }
+    }
+    false
 }
 
 fn strings_mention_writer(v: &chart_model::Value) -> bool {
@@ -331,8 +354,19 @@ fn execute_all(set: &TemplateSet, collected: &[Collected], jobs: &[usize], threa
         let t = &collected[i];
         t.dot.insert(Arc::from("Template"), template_value(t));
     }
-    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads }
-        .min(jobs.len());
+    let threads = if threads == 0 {
+        // A thread costs tens of microseconds to start (far more on a busy machine): only
+        // charts with much template text are worth splitting.
+        let text: usize = jobs.iter().map(|&i| collected[i].text.len()).sum();
+        if jobs.len() < PARALLEL_MIN_TEMPLATES || text < PARALLEL_MIN_BYTES {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+    } else {
+        threads
+    }
+    .min(jobs.len());
     if threads <= 1 {
         return jobs.iter().map(|&i| execute_one(set, &collected[i])).collect();
     }

@@ -26,14 +26,14 @@ pub fn run_case(case: &Json) -> Result<BTreeMap<String, String>, String> {
     } else {
         let files = case["files"].as_object().expect("a case has chart or files");
         let mut files: Vec<chart_model::File> =
-            files.iter().map(|(k, v)| chart_model::File::new(k.clone(), v.as_str().unwrap().as_bytes())).collect();
+            files.iter().map(|(k, v)| chart_model::File::new(k.clone(), v.as_str().expect("text").as_bytes())).collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         chart_model::load::from_files(files).map_err(|e| e.to_string())?
     };
     let mut values =
         chart_model::yaml::read_values(case["values"].as_str().unwrap_or("").as_bytes()).map_err(|e| e.to_string())?;
     for s in case["set"].as_array().into_iter().flatten() {
-        chart_model::strvals::parse_into(s.as_str().unwrap(), &mut values).map_err(|e| e.to_string())?;
+        chart_model::strvals::parse_into(s.as_str().expect("text"), &mut values).map_err(|e| e.to_string())?;
     }
     let o = &case["options"];
     let mut capabilities = Capabilities::default();
@@ -41,7 +41,7 @@ pub fn run_case(case: &Json) -> Result<BTreeMap<String, String>, String> {
         capabilities.kube_version = KubeVersion::parse(kv)?;
     }
     for api in o["api_versions"].as_array().into_iter().flatten() {
-        capabilities.api_versions.push(api.as_str().unwrap().to_owned());
+        capabilities.api_versions.push(api.as_str().expect("text").to_owned());
     }
     let options = RenderOptions {
         release: ReleaseOptions {
@@ -78,7 +78,7 @@ fn check(g: &Golden) -> Result<(), String> {
                 .as_object()
                 .expect("manifests")
                 .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .map(|(k, v)| (k.clone(), v.as_str().expect("text").to_owned()))
                 .collect();
             if *ours == helm {
                 return Ok(());
