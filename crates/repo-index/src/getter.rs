@@ -60,33 +60,7 @@ impl Getter {
     /// A client for `entry`'s TLS settings and credentials.
     pub fn new(entry: &RepositoryEntry, limits: DownloadLimits) -> Result<Self> {
         let repo_url = parse_url(&entry.url)?;
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(limits.timeout)
-            .connect_timeout(limits.timeout.min(Duration::from_secs(30)))
-            .user_agent(concat!("Helm/3 (helm-api ", env!("CARGO_PKG_VERSION"), ")"));
-        if !entry.ca_file.is_empty() {
-            let pem = std::fs::read(&entry.ca_file).map_err(|e| Error::io(&entry.ca_file, e))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::Tls(format!("can't read CA file {}: {e}", entry.ca_file)))?;
-            // As Helm, a CA file replaces the system roots.
-            builder = builder.tls_built_in_root_certs(false);
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if !entry.cert_file.is_empty() || !entry.key_file.is_empty() {
-            let mut pem = std::fs::read(&entry.cert_file).map_err(|e| Error::io(&entry.cert_file, e))?;
-            pem.push(b'\n');
-            pem.extend(std::fs::read(&entry.key_file).map_err(|e| Error::io(&entry.key_file, e))?);
-            let identity = reqwest::Identity::from_pem(&pem)
-                .map_err(|e| Error::Tls(format!("can't load client certificate {}: {e}", entry.cert_file)))?;
-            builder = builder.identity(identity);
-        }
-        if entry.insecure_skip_tls_verify {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let client = builder.build().map_err(|e| Error::Tls(e.to_string()))?;
+        let client = client_builder(entry, limits)?.build().map_err(|e| Error::Tls(e.to_string()))?;
         Ok(Getter {
             client,
             repo_url,
@@ -168,7 +142,7 @@ pub fn parse_url(text: &str) -> Result<reqwest::Url> {
 }
 
 /// An error with its causes, which reqwest keeps apart.
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -180,4 +154,35 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// A client builder with the entry's TLS settings, the limits' timeouts and Helm's user agent.
+pub(crate) fn client_builder(entry: &RepositoryEntry, limits: DownloadLimits) -> Result<reqwest::ClientBuilder> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(limits.timeout)
+        .connect_timeout(limits.timeout.min(Duration::from_secs(30)))
+        .user_agent(concat!("Helm/3 (helm-api ", env!("CARGO_PKG_VERSION"), ")"));
+    if !entry.ca_file.is_empty() {
+        let pem = std::fs::read(&entry.ca_file).map_err(|e| Error::io(&entry.ca_file, e))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| Error::Tls(format!("can't read CA file {}: {e}", entry.ca_file)))?;
+        // As Helm, a CA file replaces the system roots.
+        builder = builder.tls_built_in_root_certs(false);
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if !entry.cert_file.is_empty() || !entry.key_file.is_empty() {
+        let mut pem = std::fs::read(&entry.cert_file).map_err(|e| Error::io(&entry.cert_file, e))?;
+        pem.push(b'\n');
+        pem.extend(std::fs::read(&entry.key_file).map_err(|e| Error::io(&entry.key_file, e))?);
+        let identity = reqwest::Identity::from_pem(&pem)
+            .map_err(|e| Error::Tls(format!("can't load client certificate {}: {e}", entry.cert_file)))?;
+        builder = builder.identity(identity);
+    }
+    if entry.insecure_skip_tls_verify {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    Ok(builder)
 }

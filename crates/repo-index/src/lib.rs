@@ -9,6 +9,7 @@ pub mod chart_repository;
 mod error;
 pub mod getter;
 pub mod index;
+pub mod oci;
 pub mod repo_file;
 pub mod search;
 

@@ -198,3 +198,62 @@ impl Drop for Nginx {
         let _ = self.child.wait();
     }
 }
+
+/// Debian's `docker-registry` (the distribution registry) on 127.0.0.1,
+/// plain HTTP, optionally with htpasswd auth (user `helm`, password `s3cret`).
+pub struct Registry {
+    child: Child,
+    pub port: u16,
+    _dir: TempDir,
+}
+
+impl Registry {
+    pub fn start(binary: &Path, htpasswd: bool) -> Registry {
+        let dir = TempDir::new("registry");
+        let d = dir.0.clone();
+        let port = free_port();
+        let auth = if htpasswd {
+            // bcrypt through the C library's crypt (libxcrypt), as Perl exposes it.
+            let out = Command::new("perl")
+                .args(["-e", "print crypt('s3cret', q($2b$05$) . 'abcdefghijklmnopqrstuv')"])
+                .output()
+                .expect("perl");
+            let hash = String::from_utf8(out.stdout).unwrap();
+            assert!(hash.starts_with("$2b$"), "no bcrypt from crypt(3): {hash}");
+            std::fs::write(d.join("htpasswd"), format!("helm:{hash}\n")).unwrap();
+            format!("auth:\n  htpasswd:\n    realm: repo-index-test\n    path: {}\n", d.join("htpasswd").display())
+        } else {
+            String::new()
+        };
+        let config = format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+            d.join("data").display()
+        );
+        std::fs::write(d.join("config.yml"), config).unwrap();
+        let child = Command::new(binary)
+            .args(["serve", &d.join("config.yml").display().to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start docker-registry");
+        wait_for_port(port);
+        Registry { child, port, _dir: dir }
+    }
+
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The real helm binary from `HELM_API_TEST_HELM`, if set.
+pub fn helm() -> Option<PathBuf> {
+    std::env::var_os("HELM_API_TEST_HELM").map(PathBuf::from).filter(|p| p.is_file())
+}
