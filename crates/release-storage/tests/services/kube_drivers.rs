@@ -145,3 +145,31 @@ async fn too_large_releases_are_refused_before_writing() {
         assert_eq!(kept.manifest, small.manifest);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payloads_stored_before_compression_are_read() {
+    use k8s_openapi::ByteString;
+    use kube::api::{ObjectMeta, PostParams};
+    let Some(kc) = kubeconfig("payloads_stored_before_compression_are_read") else { return };
+    let client = client(&kc).await;
+    let ns = TestNamespace::create(&client, &kc, "rs-plain").await;
+    // An early Helm 3 Secret: base64 of the plain JSON, no gzip.
+    let r = suite::release("old", 1, Status::Deployed);
+    let plain = release_storage::codec::base64_encode(r.to_json().expect("json").as_bytes());
+    let key = release_key("old", 1);
+    let labels = BTreeMap::from(
+        [("name", "old"), ("owner", "helm"), ("status", "deployed"), ("version", "1")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    let secret = Secret {
+        metadata: ObjectMeta { name: Some(key.clone()), labels: Some(labels), ..ObjectMeta::default() },
+        type_: Some("helm.sh/release.v1".to_owned()),
+        data: Some(BTreeMap::from([("release".to_owned(), ByteString(plain.into_bytes()))])),
+        ..Secret::default()
+    };
+    Api::<Secret>::namespaced(client.clone(), &ns.name).create(&PostParams::default(), &secret).await.expect("create");
+    let driver = KubeDriver::secrets(client, &ns.name);
+    assert_eq!(driver.get(&key).await.expect("get").to_json().ok(), r.to_json().ok());
+    let history = driver.query(&BTreeMap::from([("name".to_owned(), "old".to_owned())])).await.expect("query");
+    assert_eq!(history.len(), 1);
+}
