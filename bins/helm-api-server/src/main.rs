@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use api_server::server::{KeySource, ServerConfig, StoreKind, prepare, serve};
+use api_server::tls::TlsConfig;
 
 const USAGE: &str = "usage: helm-api-server [flags]
 
@@ -22,6 +23,9 @@ flags (environment variable in brackets):
   --contexts-store S    embedded (one database file) or kubernetes (Secrets in --namespace, for replicas)
                         [HELM_API_CONTEXTS_STORE, default embedded]
   --namespace NS        the server's namespace for the kubernetes store [HELM_API_NAMESPACE, POD_NAMESPACE]
+  --tls-cert FILE       TLS on both ports: the certificate chain, PEM [HELM_API_TLS_CERT_FILE]
+  --tls-key FILE        its key, PEM [HELM_API_TLS_KEY_FILE]
+  --tls-client-ca FILE  require client certificates signed by this CA (mTLS) [HELM_API_TLS_CLIENT_CA_FILE]
   --tokens-file FILE    bearer tokens, `<principal> <token> [admin]` per line [HELM_API_TOKENS_FILE]
   --dev                 dev mode: generate a key and an admin token in the data folder [HELM_API_DEV=1]
   --log-level LEVEL     error, warn, info, debug, trace [HELM_API_LOGLEVEL, default info]
@@ -78,6 +82,9 @@ impl Settings {
                 "--key-file",
                 "--tokens-file",
                 "--contexts-store",
+                "--tls-cert",
+                "--tls-key",
+                "--tls-client-ca",
                 "--namespace",
                 "--log-level",
                 "--log-format",
@@ -111,6 +118,15 @@ impl Settings {
             (None, None) => KeySource::None,
         };
         config.tokens_file = get("--tokens-file", "HELM_API_TOKENS_FILE").map(PathBuf::from);
+        config.tls = match (get("--tls-cert", "HELM_API_TLS_CERT_FILE"), get("--tls-key", "HELM_API_TLS_KEY_FILE")) {
+            (Some(cert), Some(key)) => Some(TlsConfig {
+                cert_file: PathBuf::from(cert),
+                key_file: PathBuf::from(key),
+                client_ca_file: get("--tls-client-ca", "HELM_API_TLS_CLIENT_CA_FILE").map(PathBuf::from),
+            }),
+            (None, None) if get("--tls-client-ca", "HELM_API_TLS_CLIENT_CA_FILE").is_none() => None,
+            _ => bail!("TLS needs both --tls-cert and --tls-key (a client CA needs them too)"),
+        };
         config.store = match get("--contexts-store", "HELM_API_CONTEXTS_STORE").as_deref() {
             None | Some("embedded") => StoreKind::Embedded,
             Some("kubernetes") => StoreKind::KubernetesSecrets {

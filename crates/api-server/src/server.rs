@@ -7,13 +7,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 use crate::app::{AppOptions, app};
 use crate::auth::{Principal, Tokens};
 use crate::backend::Backend;
 use crate::contexts::{Cipher, ContextStore, Contexts, EmbeddedStore, KubeSecretStore};
 use crate::error::{Error, Result};
+use crate::tls::TlsConfig;
 
 /// Where the encryption key of stored credentials comes from.
 #[derive(Clone, Default)]
@@ -65,6 +72,8 @@ pub struct ServerConfig {
     pub key: KeySource,
     /// Where contexts are kept.
     pub store: StoreKind,
+    /// TLS on both ports (plain HTTP/2 and HTTP/1.1 when `None`).
+    pub tls: Option<TlsConfig>,
     /// A tokens file (`<principal> <token> [admin]` per line).
     pub tokens_file: Option<PathBuf>,
     /// Dev mode: generate a key and an admin token in the data folder when none is given.
@@ -84,6 +93,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("helm-api-data"),
             key: KeySource::None,
             store: StoreKind::Embedded,
+            tls: None,
             tokens_file: None,
             dev: false,
             max_body_bytes: AppOptions::default().max_body_bytes,
@@ -164,22 +174,26 @@ pub async fn serve(
     if config.http_port != config.grpc_port {
         addresses.push(SocketAddr::new(config.bind, config.http_port));
     }
+    let acceptor = config.tls.as_ref().map(TlsConfig::acceptor).transpose()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut servers = Vec::new();
     for address in addresses {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|e| Error::Unavailable(format!("cannot listen on {address}: {e}")))?;
-        tracing::info!(%address, "listening (gRPC and HTTP)");
+        tracing::info!(%address, tls = acceptor.is_some(), "listening (gRPC and HTTP)");
         let mut stop = stop_rx.clone();
         let router = prepared.router.clone();
-        servers.push(tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await
-        }));
+        match acceptor.clone() {
+            Some(acceptor) => servers.push(tokio::spawn(serve_tls(listener, router, acceptor, stop))),
+            None => servers.push(tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    })
+                    .await
+            })),
+        }
     }
     shutdown.await;
     tracing::info!("shutting down: waiting for running requests");
@@ -192,6 +206,50 @@ pub async fn serve(
         }
     }
     collector.abort();
+    Ok(())
+}
+
+/// Serves `router` over TLS on `listener` until `stop` turns true, then lets open connections finish.
+pub async fn serve_tls(
+    listener: TcpListener,
+    router: Router,
+    acceptor: TlsAcceptor,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                };
+                let acceptor = acceptor.clone();
+                let service = TowerToHyperService::new(router.clone());
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    let tls = match acceptor.accept(stream).await {
+                        Ok(tls) => tls,
+                        Err(e) => {
+                            tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                            return;
+                        }
+                    };
+                    let builder = auto::Builder::new(TokioExecutor::new());
+                    let connection = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
+                    if let Err(e) = watcher.watch(connection.into_owned()).await {
+                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            _ = stop.wait_for(|s| *s) => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
     Ok(())
 }
 

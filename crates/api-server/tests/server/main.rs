@@ -10,3 +10,4 @@ mod gateway;
 mod grpc;
 mod kube_store;
 mod support;
+mod tls;
