@@ -63,7 +63,9 @@ impl KubeClient {
         let mut out = Vec::new();
         for document in split_manifests(manifest) {
             if let Some(object) = document_to_json(source_name, &document)? {
-                out.push(self.resource(source_name, object).await?);
+                for item in flatten(object) {
+                    out.push(self.resource(source_name, item).await?);
+                }
             }
         }
         Ok(out)
@@ -74,7 +76,9 @@ impl KubeClient {
         let mut out = Vec::new();
         for m in manifests {
             if let Some(object) = document_to_json(&m.name, &m.content)? {
-                out.push(self.resource(&m.name, object).await?);
+                for item in flatten(object) {
+                    out.push(self.resource(&m.name, item).await?);
+                }
             }
         }
         Ok(out)
@@ -132,8 +136,41 @@ impl KubeClient {
     }
 }
 
+/// A list object (`kind: List`, `ConfigMapList`... with `items`) becomes its
+/// items, recursively, as the resource builder's `Flatten` does.
+pub(crate) fn flatten(object: Json) -> Vec<Json> {
+    let is_list = str_at(&object, "/kind").ends_with("List") && object.get("items").is_some_and(Json::is_array);
+    if !is_list {
+        return vec![object];
+    }
+    let Json::Object(mut map) = object else { return Vec::new() };
+    match map.remove("items") {
+        Some(Json::Array(items)) => items.into_iter().flat_map(flatten).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A JSON object as a `DynamicObject` for the client.
 pub(crate) fn dynamic(resource: &Resource) -> Result<DynamicObject> {
     serde_json::from_value(resource.object.clone())
         .map_err(|e| Error::InvalidObject { source_name: resource.reference().to_string(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::flatten;
+
+    #[test]
+    fn lists_are_flattened() {
+        let list = json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "ConfigMapList", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}]}]});
+        let names: Vec<String> =
+            flatten(list).iter().map(|o| o["metadata"]["name"].as_str().unwrap_or("").to_owned()).collect();
+        assert_eq!(names, ["a", "b"]);
+        let plain = json!({"kind": "Widget", "items": "x"});
+        assert_eq!(flatten(plain.clone()), vec![plain]);
+    }
 }
