@@ -146,6 +146,7 @@ async fn interop_with_helm() {
         .await
         .unwrap();
     let dest = work.0.join("pulled");
+    std::fs::create_dir_all(&dest).unwrap();
     run(&[
         "pull",
         &format!("oci://{}/interop/fromus", reg.host()),
