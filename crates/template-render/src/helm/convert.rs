@@ -109,7 +109,14 @@ fn indent_sequences(text: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
-        prev_key_indent = if rest.ends_with(':') && !rest.starts_with("- ") { Some(indent) } else { None };
+        // A key ending its line opens a block below it; after `- ` items the key sits further right.
+        let mut key_col = indent;
+        let mut key = rest;
+        while let Some(after) = key.strip_prefix("- ") {
+            key_col += 2;
+            key = after;
+        }
+        prev_key_indent = key.ends_with(':').then_some(key_col);
     }
     out.pop();
     out
@@ -191,5 +198,6 @@ mod tests {
     #[test]
     fn sequences_move_under_their_key() {
         assert_eq!(indent_sequences("a:\n- 1\n- b:\n  - x\nc: 2"), "a:\n  - 1\n  - b:\n      - x\nc: 2");
+        assert_eq!(indent_sequences("- 1\n- a:\n  - x"), "- 1\n- a:\n    - x");
     }
 }
