@@ -278,6 +278,7 @@ fn copy_in(v: &Value, open: &mut Vec<*const SharedMap>) -> Option<Value> {
                 v,
                 elements(v).unwrap_or_default().iter().map(|e| copy_in(e, open)).collect::<Option<_>>()?,
             ),
+            Value::Object(o) if o.type_name() == "*semver.Version" => super::semver::copied_version(),
             other => other.clone(),
         })
     })
