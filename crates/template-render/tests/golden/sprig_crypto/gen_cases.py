@@ -235,6 +235,29 @@ for name, tmpl in [
     n = tmpl.replace('%%', '').count('%s')
     c("time_" + name, tmpl % tuple([T] * n))
 
+# shapes checked with Sprig's regexMatch
+for fn, rx in [("randAlphaNum", "^[0-9A-Za-z]{100}$"), ("randAlpha", "^[A-Za-z]{100}$"), ("randNumeric", "^[0-9]{100}$"), ("randAscii", "^[ -~]{100}$")]:
+    c(f"{fn}_alphabet", '{{ regexMatch "%s" (%s 100) }}' % (rx, fn))
+c("uuidv4_format", '{{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}')
+c("bcrypt_format", '{{ regexMatch "^\\\\$2a\\\\$10\\\\$[./A-Za-z0-9]{53}$" (bcrypt "secret") }}')
+c("htpasswd_format", '{{ regexMatch "^admin:\\\\$2a\\\\$10\\\\$[./A-Za-z0-9]{53}$" (htpasswd "admin" "secret") }}')
+c("randBytes_format", '{{ regexMatch "^[A-Za-z0-9+/]{43}=$" (randBytes 32) }}')
+c("encryptAES_format", '{{ regexMatch "^[A-Za-z0-9+/]{43}=$" (encryptAES "k" "0123456789") }}')
+c("genPrivateKey_rsa_format", '{{ regexMatch "^-----BEGIN RSA PRIVATE KEY-----\\\\n([A-Za-z0-9+/=]{64}\\\\n)+[A-Za-z0-9+/=]{1,64}\\\\n-----END RSA PRIVATE KEY-----\\\\n$" (genPrivateKey "rsa") }}')
+c("genPrivateKey_ecdsa_format", '{{ regexMatch "^-----BEGIN EC PRIVATE KEY-----\\\\n([A-Za-z0-9+/=]{64}\\\\n){2}[A-Za-z0-9+/=]{36}\\\\n-----END EC PRIVATE KEY-----\\\\n$" (genPrivateKey "ecdsa") }}')
+c("genPrivateKey_ed25519_format", '{{ regexMatch "^-----BEGIN PRIVATE KEY-----\\\\n[A-Za-z0-9+/=]{64}\\\\n-----END PRIVATE KEY-----\\\\n$" (genPrivateKey "ed25519") }}')
+c("genCA_b64enc_buildCustomCert", '{{ $ca := genCA "x" 3 }}{{ $c := buildCustomCert ($ca.Cert | b64enc) ($ca.Key | b64enc) }}{{ eq $c.Cert $ca.Cert }} {{ eq $c.Key $ca.Key }}')
+c("genSignedCert_b64enc_chain", '{{ $ca := genCA "x" 3 }}{{ $c := genSignedCert "y" nil nil 3 $ca }}{{ $c2 := buildCustomCert (b64enc $c.Cert) (b64enc $c.Key) }}{{ len $c2.Cert | lt 500 }}')
+c("secret_pattern", '{{ $pw := randAlphaNum 16 | b64enc }}{{ regexMatch "^[A-Za-z0-9+/]{22}==$" $pw }}')
+c("checksum_pattern", '{{ dict "a" 1 "b" (list 1 2) | toString | sha256sum }}')
+c("now_date_pattern", '{{ regexMatch "^[0-9]{14}$" (now | date "20060102150405") }}')
+c("now_unixEpoch_pattern", '{{ regexMatch "^[0-9]{10}$" (now | unixEpoch) }}')
+c("now_format_pattern", '{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" (now.UTC.Format "2006-01-02T15:04:05Z07:00") }}')
+c("now_string_pattern", '{{ regexMatch "^[0-9-]{10} [0-9:]{8}(\\\\.[0-9]+)? \\\\+0000 UTC m=\\\\+[0-9]+\\\\.[0-9]{9}$" (printf "%v" now) }}')
+c("shuffle_sorted", '{{ shuffle "hello" | splitList "" | sortAlpha | join "" }}')
+c("randInt_many", '{{ range until 50 }}{{ $n := randInt -2 3 }}{{ if or (lt $n -2) (ge $n 3) }}bad{{ end }}{{ end }}ok')
+c("derivePassword_long_shape", '{{ regexMatch "^[A-Za-z0-9@&%?,=\\\\[\\\\]_:+*$#!\x27^~;()/.-]{14}$" (derivePassword 1 "long" "pw" "user" "site") }}')
+
 # Left out: Helm's toJson/toYaml are not Sprig's; toPrettyJson needs time.Time's MarshalJSON
 # (value.rs has no hook); deepEqual compares host objects by identity; Zone has two results;
 # the executor has no "unexported field" error yet.
