@@ -18,6 +18,18 @@ pub enum Error {
     /// A bad option, such as a `--kube-version` that does not parse.
     #[error("{0}")]
     Options(String),
+    /// The cluster refused or failed a request (apply, delete, wait, hooks, discovery).
+    #[error("{0}")]
+    Cluster(String),
+    /// Release storage failed, or the release or revision does not exist.
+    #[error("{0}")]
+    Storage(String),
+    /// Another operation holds the release (Helm's `ErrPendingRelease`, with the holder).
+    #[error("another operation (install/upgrade/rollback) is in progress{0}")]
+    PendingRelease(String),
+    /// An action failed; the message is Helm's.
+    #[error("{0}")]
+    Action(String),
 }
 
 /// The result type of helm-core.

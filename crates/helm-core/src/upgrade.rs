@@ -1,0 +1,300 @@
+//! `Upgrade`: Helm's `action.Upgrade` — values as Helm decides them, hooks, supersede, atomic rollback.
+
+use std::time::Duration;
+
+use chart_model::coalesce::{CoalesceOptions, coalesce_tables};
+use chart_model::{Chart, Map};
+use kube_apply::{ApplyMethod, ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
+use release_storage::{Info, Release, ReleaseChart, Status};
+
+use crate::config::Configuration;
+use crate::error::{Error, Result};
+use crate::operation::{
+    Failure, PendingGuard, build_manifest, build_target, cluster_error, now, record_hook, recover_pending, run_hooks,
+    storage_error, with_lock,
+};
+use crate::render_release::{RenderFor, render_release};
+use crate::rollback::{Rollback, RollbackOptions};
+use crate::template::validate_release_name;
+
+/// The options of `helm upgrade`.
+#[derive(Debug, Clone)]
+pub struct UpgradeOptions {
+    /// `--reuse-values`: the last release's values (and its chart's defaults) under the new ones.
+    pub reuse_values: bool,
+    /// `--reset-values`: only the new values.
+    pub reset_values: bool,
+    /// `--reset-then-reuse-values`: the new chart's defaults, the last release's values, the new ones.
+    pub reset_then_reuse_values: bool,
+    /// `--no-hooks`.
+    pub disable_hooks: bool,
+    /// `--wait`.
+    pub wait: bool,
+    /// `--wait-for-jobs`.
+    pub wait_for_jobs: bool,
+    /// `--timeout`.
+    pub timeout: Duration,
+    /// `--atomic`: roll back on failure (implies wait).
+    pub atomic: bool,
+    /// `--cleanup-on-fail`: delete the objects this upgrade created when it fails.
+    pub cleanup_on_fail: bool,
+    /// `--history-max` (0: unlimited).
+    pub max_history: usize,
+    /// `--description`.
+    pub description: Option<String>,
+    /// `--dry-run` (client).
+    pub dry_run: bool,
+}
+
+impl Default for UpgradeOptions {
+    fn default() -> Self {
+        UpgradeOptions {
+            reuse_values: false,
+            reset_values: false,
+            reset_then_reuse_values: false,
+            disable_hooks: false,
+            wait: false,
+            wait_for_jobs: false,
+            timeout: Duration::from_secs(300),
+            atomic: false,
+            cleanup_on_fail: false,
+            max_history: 10,
+            description: None,
+            dry_run: false,
+        }
+    }
+}
+
+/// `helm upgrade`.
+#[derive(Debug, Clone)]
+pub struct Upgrade {
+    config: Configuration,
+    /// The options.
+    pub options: UpgradeOptions,
+}
+
+impl Upgrade {
+    /// An upgrade in `config`'s namespace.
+    pub fn new(config: Configuration, options: UpgradeOptions) -> Self {
+        Upgrade { config, options }
+    }
+
+    /// Upgrades release `name` to `chart` with the user's `values`.
+    pub async fn run(&self, name: &str, chart: &Chart, values: &Map) -> Result<Release> {
+        let o = &self.options;
+        validate_release_name(name)?;
+        tracing::info!(target: "helm_core", event = "start", action = "upgrade", release = %name,
+            namespace = %self.config.namespace(), "upgrading {name}");
+        let result = with_lock(&self.config, name, self.locked(name, chart, values)).await;
+        match result {
+            Err(Failure::Recorded(e)) if o.atomic => {
+                let rollback = Rollback::new(
+                    self.config.clone(),
+                    RollbackOptions {
+                        wait: true,
+                        timeout: o.timeout,
+                        cleanup_on_fail: o.cleanup_on_fail,
+                        ..RollbackOptions::default()
+                    },
+                );
+                if let Err(r) = rollback.run(name).await {
+                    return Err(Error::Action(format!(
+                        "an error occurred while rolling back the release. original upgrade error: {e}: {r}"
+                    )));
+                }
+                Err(Error::Action(format!(
+                    "release {name} failed, and has been rolled back due to atomic being set: {e}"
+                )))
+            }
+            Err(Failure::Recorded(e) | Failure::Before(e)) => Err(e),
+            Ok(release) => Ok(release),
+        }
+    }
+
+    /// The upgrade with the lock held; a failure after the revision was stored is `Recorded`.
+    async fn locked(&self, name: &str, chart: &Chart, values: &Map) -> Result<Release, Failure> {
+        let o = &self.options;
+        let storage = self.config.storage().clone();
+        recover_pending(&storage, name).await?;
+        let last = match storage.last(name).await {
+            Ok(last) => last,
+            Err(release_storage::Error::ReleaseNotFound | release_storage::Error::NoRevision(_)) => {
+                return Err(Error::Storage(format!("{name:?} has no deployed releases")).into());
+            }
+            Err(e) => return Err(storage_error(e).into()),
+        };
+        let current = if last.status() == Status::Deployed {
+            last.clone()
+        } else {
+            match storage.deployed(name).await {
+                Ok(d) => d,
+                Err(release_storage::Error::NoDeployedReleases(_))
+                    if matches!(last.status(), Status::Failed | Status::Superseded) =>
+                {
+                    last.clone()
+                }
+                Err(e) => return Err(storage_error(e).into()),
+            }
+        };
+        let mut chart = chart.clone();
+        let values = self.reuse_values(&mut chart, &current, values);
+        let namespace = self.config.namespace().to_owned();
+        let revision = last.version + 1;
+        let kube = self.config.kube().clone();
+        let capabilities = self.config.capabilities().await?;
+        let target = RenderFor { name, namespace: &namespace, revision, is_upgrade: true };
+        let rendered =
+            render_release(&chart, &values, &target, capabilities, (!o.dry_run).then(|| kube.clone())).await?;
+        let first_deployed = current.info.as_ref().map(|i| i.first_deployed).unwrap_or_default();
+        let mut upgraded = Release {
+            name: name.to_owned(),
+            namespace: namespace.clone(),
+            chart: Some(ReleaseChart::from(chart.clone())),
+            config: values,
+            manifest: rendered.manifest.clone(),
+            hooks: rendered.hooks.iter().map(|h| record_hook(h, None)).collect(),
+            version: revision,
+            info: Some(Info {
+                first_deployed,
+                last_deployed: now(),
+                status: Status::PendingUpgrade,
+                description: "Preparing upgrade".to_owned(),
+                notes: rendered.notes.clone(),
+                ..Info::default()
+            }),
+            labels: current.labels.clone(),
+        };
+        if o.dry_run {
+            upgraded.set_status(Status::PendingUpgrade, "Dry run complete");
+            return Ok(upgraded);
+        }
+        let original = build_manifest(&kube, &current.manifest).await?;
+        let mut resources = build_target(&kube, &rendered.manifest).await?;
+        let owner = ReleaseRef { name: name.to_owned(), namespace: namespace.clone() };
+        // Objects new to this revision must not belong to someone else.
+        let fresh: Vec<kube_apply::Resource> =
+            resources.iter().filter(|r| !original.iter().any(|o| o.reference() == r.reference())).cloned().collect();
+        kube.existing_resource_conflict(&fresh, &owner)
+            .await
+            .map_err(|e| Error::Action(format!("Unable to continue with update: {e}")))?;
+        if o.max_history > 0 {
+            prune_history(&storage, name, o.max_history).await?;
+        }
+        storage.create(&upgraded).await.map_err(storage_error)?;
+        let guard = PendingGuard::new(
+            storage.clone(),
+            &upgraded,
+            format!("Upgrade {name:?} failed: the operation was cancelled"),
+        );
+        let result = self.perform(&mut upgraded, &original, &mut resources, &owner).await;
+        match result {
+            Ok(()) => {
+                let mut superseded = current;
+                superseded.set_status(Status::Superseded, "Superseded");
+                storage.update(&superseded).await.map_err(storage_error)?;
+                let description = o.description.clone().unwrap_or_else(|| "Upgrade complete".to_owned());
+                upgraded.set_status(Status::Deployed, description);
+                storage.update(&upgraded).await.map_err(storage_error)?;
+                guard.disarm();
+                tracing::info!(target: "helm_core", event = "done", action = "upgrade", release = %name, revision,
+                    "upgrade of {name} to revision {revision} complete");
+                Ok(upgraded)
+            }
+            Err(e) => {
+                upgraded.set_status(Status::Failed, format!("Upgrade {name:?} failed: {e}"));
+                storage.update(&upgraded).await.map_err(storage_error)?;
+                guard.disarm();
+                tracing::warn!(target: "helm_core", event = "failed", action = "upgrade", release = %name, error = %e,
+                    "upgrade of {name} failed");
+                if o.cleanup_on_fail {
+                    let created: Vec<kube_apply::Resource> = resources
+                        .iter()
+                        .filter(|r| !original.iter().any(|o| o.reference() == r.reference()))
+                        .cloned()
+                        .collect();
+                    if let Err(c) = kube.delete(&created, kube_apply::Propagation::Background).await {
+                        tracing::warn!(target: "helm_core", error = %c, "cleanup on fail");
+                    }
+                }
+                Err(Failure::Recorded(e))
+            }
+        }
+    }
+
+    /// Helm 3's `reuseValues`.
+    fn reuse_values(&self, chart: &mut Chart, current: &Release, new: &Map) -> Map {
+        let o = &self.options;
+        if o.reset_values {
+            return new.clone();
+        }
+        let mut values = new.clone();
+        if o.reuse_values {
+            values = coalesce_tables(&values, &current.config, &CoalesceOptions::default()).values;
+            if let Some(c) = &current.chart {
+                chart.values = c.chart.values.clone();
+            }
+        } else if o.reset_then_reuse_values {
+            values = coalesce_tables(&values, &current.config, &CoalesceOptions::default()).values;
+        }
+        if values.is_empty() && !current.config.is_empty() {
+            return current.config.clone();
+        }
+        values
+    }
+
+    async fn perform(
+        &self,
+        release: &mut Release,
+        original: &[kube_apply::Resource],
+        resources: &mut [kube_apply::Resource],
+        owner: &ReleaseRef,
+    ) -> Result<()> {
+        let o = &self.options;
+        let kube = self.config.kube();
+        if !o.disable_hooks {
+            run_hooks(kube, release, HookEvent::PreUpgrade, o.timeout)
+                .await
+                .map_err(|e| Error::Action(format!("pre-upgrade hooks failed: {e}")))?;
+        }
+        let apply = ApplyOptions { release: Some(owner.clone()), ..Default::default() };
+        let result = kube.update(original, resources, ApplyMethod::ClientSide, &apply).await.map_err(cluster_error)?;
+        tracing::info!(target: "helm_core", event = "updated", release = %release.name, created = result.created.len(),
+            updated = result.updated.len(), deleted = result.deleted.len(), "objects created {}, updated {}, deleted {}",
+            result.created.len(), result.updated.len(), result.deleted.len());
+        if o.wait || o.atomic || o.wait_for_jobs {
+            tracing::info!(target: "helm_core", event = "waiting", release = %release.name, objects = resources.len(),
+                "waiting for {} objects to be ready", resources.len());
+            let wait = WaitOptions { timeout: o.timeout, wait_for_jobs: o.wait_for_jobs, ..Default::default() };
+            kube.wait_ready(resources, &wait).await.map_err(cluster_error)?;
+        }
+        if !o.disable_hooks {
+            run_hooks(kube, release, HookEvent::PostUpgrade, o.timeout)
+                .await
+                .map_err(|e| Error::Action(format!("post-upgrade hooks failed: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Keeps at most `max` revisions once a new one is added, never the deployed one.
+pub(crate) async fn prune_history(storage: &crate::config::ReleaseStorage, name: &str, max: usize) -> Result<()> {
+    let mut history = match storage.history(name).await {
+        Ok(h) => h,
+        Err(release_storage::Error::ReleaseNotFound) => return Ok(()),
+        Err(e) => return Err(storage_error(e)),
+    };
+    history.sort_by_key(|r| r.version);
+    let keep = max.saturating_sub(1);
+    let mut excess = history.len().saturating_sub(keep);
+    for r in &history {
+        if excess == 0 {
+            break;
+        }
+        if r.status() == Status::Deployed {
+            continue;
+        }
+        storage.delete(name, r.version).await.map_err(storage_error)?;
+        excess -= 1;
+    }
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! Integration tests of the actions against a real cluster (HELM_API_TEST_KUBECONFIG) and interop with the real helm (HELM_API_TEST_HELM).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use helm_core::{
+    Error, Install, InstallOptions, List, ListOptions, Rollback, RollbackOptions, Uninstall, UninstallOptions, Upgrade,
+    UpgradeOptions, release_info,
+};
+use release_storage::Status;
+use support::{chart, cluster, helm_binary, values};
+
+fn install_options(name: &str) -> InstallOptions {
+    InstallOptions {
+        release_name: name.to_owned(),
+        wait: true,
+        timeout: Duration::from_secs(120),
+        ..InstallOptions::default()
+    }
+}
+
+fn upgrade_options() -> UpgradeOptions {
+    UpgradeOptions { wait: true, timeout: Duration::from_secs(120), ..UpgradeOptions::default() }
+}
+
+fn statuses(history: &[release_storage::Release]) -> Vec<(i64, String, String)> {
+    history
+        .iter()
+        .map(|r| (r.version, r.status().as_str().to_owned(), r.info.clone().unwrap_or_default().description))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_install_upgrade_rollback_uninstall() {
+    let Some(t) = cluster("life").await else { return };
+    let name = "web";
+    let c = chart();
+    // Install with a pre-install hook Job, waiting for the Deployment.
+    let rel = Install::new(t.config.clone(), install_options(name)).run(&c, &values(&["message=one"])).await.unwrap();
+    assert_eq!(rel.status(), Status::Deployed);
+    assert_eq!(rel.info.as_ref().unwrap().description, "Install complete");
+    assert_eq!(rel.info.as_ref().unwrap().notes.trim(), "web is installed (revision 1).");
+    let dep = t.get("apps/v1", "Deployment", "web-web").await.expect("deployment");
+    assert_eq!(dep["metadata"]["annotations"]["example.com/extra"], "yes");
+    assert_eq!(dep["metadata"]["annotations"]["meta.helm.sh/release-name"], "web");
+    assert_eq!(dep["metadata"]["labels"]["app.kubernetes.io/managed-by"], "Helm");
+    let cm = t.get("v1", "ConfigMap", "web-config").await.expect("configmap");
+    assert_eq!(cm["data"]["message"], "one");
+    assert_eq!(cm["data"]["lookup"], t.ns.as_str(), "lookup answered from the cluster");
+    assert!(t.get("batch/v1", "Job", "web-hook").await.is_some(), "the hook Job ran and was kept");
+    assert!(rel.hooks[0].last_run.phase == release_storage::HookPhase::Succeeded);
+
+    // Upgrade: a field and an object removed from the chart are removed from the cluster.
+    let up = Upgrade::new(t.config.clone(), upgrade_options())
+        .run(name, &c, &values(&["message=two", "configmap.enabled=false", "extraAnnotation=false"]))
+        .await
+        .unwrap();
+    assert_eq!(up.version, 2);
+    assert_eq!(up.info.as_ref().unwrap().description, "Upgrade complete");
+    assert!(t.get("v1", "ConfigMap", "web-config").await.is_none(), "the dropped ConfigMap is deleted");
+    let dep = t.get("apps/v1", "Deployment", "web-web").await.unwrap();
+    assert!(dep["metadata"]["annotations"].get("example.com/extra").is_none(), "the dropped annotation is removed");
+
+    // --reuse-values keeps revision 2's values under the new ones.
+    let up3 = Upgrade::new(t.config.clone(), UpgradeOptions { reuse_values: true, ..upgrade_options() })
+        .run(name, &c, &values(&["replicas=2"]))
+        .await
+        .unwrap();
+    assert_eq!(up3.config.get("message").and_then(|v| v.as_str()), Some("two"));
+
+    // Rollback to revision 1 brings the ConfigMap and the annotation back.
+    let rb = Rollback::new(t.config.clone(), RollbackOptions { version: 1, wait: true, ..RollbackOptions::default() })
+        .run(name)
+        .await
+        .unwrap();
+    assert_eq!(rb.version, 4);
+    assert_eq!(rb.info.as_ref().unwrap().description, "Rollback to 1");
+    assert!(t.get("v1", "ConfigMap", "web-config").await.is_some());
+    let dep = t.get("apps/v1", "Deployment", "web-web").await.unwrap();
+    assert_eq!(dep["metadata"]["annotations"]["example.com/extra"], "yes");
+
+    let history = release_info::history(&t.config, name, 0).await.unwrap();
+    assert_eq!(
+        statuses(&history),
+        vec![
+            (1, "superseded".into(), "Superseded".into()),
+            (2, "superseded".into(), "Superseded".into()),
+            (3, "superseded".into(), "Superseded".into()),
+            (4, "deployed".into(), "Rollback to 1".into()),
+        ]
+    );
+    let user = release_info::get_values(&t.config, name, 0, false).await.unwrap();
+    assert_eq!(user.get("message").and_then(|v| v.as_str()), Some("one"));
+    let all = release_info::get_values(&t.config, name, 0, true).await.unwrap();
+    assert!(all.contains_key("replicas"));
+    let listed = List::new(t.config.clone(), ListOptions::default()).run().await.unwrap();
+    assert_eq!(listed.iter().map(|r| (r.name.as_str(), r.version)).collect::<Vec<_>>(), vec![("web", 4)]);
+
+    // The real helm reads our releases.
+    if let Some(helm) = helm_binary("life") {
+        let list = t.helm(&helm, &["list", "-o", "json"]);
+        assert!(list.contains("\"name\":\"web\"") && list.contains("\"revision\":\"4\""), "{list}");
+        let status = t.helm(&helm, &["status", name]);
+        assert!(status.contains("STATUS: deployed") && status.contains("REVISION: 4"), "{status}");
+        let got = t.helm(&helm, &["get", "values", name, "-o", "json"]);
+        assert_eq!(got.trim(), r#"{"message":"one"}"#);
+        let hist = t.helm(&helm, &["history", name, "-o", "json"]);
+        assert!(hist.contains("Rollback to 1") && hist.contains("\"revision\":3"), "{hist}");
+    }
+
+    // Uninstall removes the objects and the history.
+    let un = Uninstall::new(t.config.clone(), UninstallOptions { wait: true, ..UninstallOptions::default() })
+        .run(name)
+        .await
+        .unwrap();
+    assert_eq!(un.release.info.as_ref().unwrap().description, "Uninstallation complete");
+    assert!(t.get("apps/v1", "Deployment", "web-web").await.is_none());
+    assert!(release_info::history(&t.config, name, 0).await.is_err());
+    t.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interop_with_real_helm() {
+    let Some(helm) = helm_binary("interop") else { return };
+    let Some(t) = cluster("interop").await else { return };
+    let dir = format!("{}/tests/fixtures/lifecycle", env!("CARGO_MANIFEST_DIR"));
+    // Installed by the real helm (Helm 3, client-side), upgraded, rolled back and uninstalled by us.
+    t.helm(&helm, &["install", "legacy", &dir, "--set", "message=from-helm", "--wait"]);
+    let c = chart();
+    let up = Upgrade::new(t.config.clone(), upgrade_options())
+        .run("legacy", &c, &values(&["configmap.enabled=false", "extraAnnotation=false"]))
+        .await
+        .unwrap();
+    assert_eq!(up.version, 2);
+    assert!(t.get("v1", "ConfigMap", "legacy-config").await.is_none());
+    let dep = t.get("apps/v1", "Deployment", "legacy-web").await.unwrap();
+    assert!(dep["metadata"]["annotations"].get("example.com/extra").is_none(), "three-way merge removed the field");
+    let hist = t.helm(&helm, &["history", "legacy", "-o", "json"]);
+    assert!(hist.contains("Upgrade complete") && hist.contains("superseded"), "{hist}");
+    // Our release, upgraded by the real helm, then rolled back by us.
+    t.helm(&helm, &["upgrade", "legacy", &dir, "--set", "message=helm-again", "--wait"]);
+    let rb = Rollback::new(t.config.clone(), RollbackOptions::default()).run("legacy").await.unwrap();
+    assert_eq!(rb.version, 4);
+    assert_eq!(rb.info.as_ref().unwrap().description, "Rollback to 2");
+    let hist = release_info::history(&t.config, "legacy", 0).await.unwrap();
+    assert_eq!(hist.iter().map(|r| r.version).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    let helm_hist = t.helm(&helm, &["history", "legacy", "-o", "json"]);
+    assert!(helm_hist.contains("Rollback to 2"), "{helm_hist}");
+    Uninstall::new(t.config.clone(), UninstallOptions::default()).run("legacy").await.unwrap();
+    let list = t.helm(&helm, &["list", "-a", "-o", "json"]);
+    assert_eq!(list.trim(), "[]");
+    t.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_end_failed_or_roll_back() {
+    let Some(t) = cluster("fail").await else { return };
+    let c = chart();
+    // A manifest the server refuses: the release ends failed with Helm's description.
+    let err =
+        Install::new(t.config.clone(), install_options("broken")).run(&c, &values(&["broken=true"])).await.unwrap_err();
+    let rel = release_info::status(&t.config, "broken", 0).await.unwrap();
+    assert_eq!(rel.status(), Status::Failed);
+    let description = rel.info.unwrap().description;
+    assert!(description.starts_with("Release \"broken\" failed: "), "{description}");
+    assert!(description.contains("NOT-A-PROTOCOL"), "{description} / {err}");
+
+    // Atomic: the failed install is uninstalled.
+    let err = Install::new(t.config.clone(), InstallOptions { atomic: true, ..install_options("atomic") })
+        .run(&c, &values(&["broken=true"]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("has been uninstalled due to atomic being set"), "{err}");
+    assert!(release_info::status(&t.config, "atomic", 0).await.is_err());
+    assert!(t.get("apps/v1", "Deployment", "atomic-web").await.is_none());
+
+    // Atomic upgrade: rolled back to the last good revision.
+    Install::new(t.config.clone(), install_options("up")).run(&c, &values(&[])).await.unwrap();
+    let err = Upgrade::new(t.config.clone(), UpgradeOptions { atomic: true, ..upgrade_options() })
+        .run("up", &c, &values(&["broken=true"]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("has been rolled back due to atomic being set"), "{err}");
+    let history = release_info::history(&t.config, "up", 0).await.unwrap();
+    let s = statuses(&history);
+    assert_eq!(s[1].1, "failed");
+    assert!(s[1].2.starts_with("Upgrade \"up\" failed: "), "{s:?}");
+    assert_eq!(s[2], (3, "deployed".into(), "Rollback to 1".into()));
+    t.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
+    let Some(t) = cluster("lock").await else { return };
+    let c = chart();
+    Install::new(t.config.clone(), install_options("busy")).run(&c, &values(&[])).await.unwrap();
+    // Another operation holds the release: the upgrade gets Helm's pending error.
+    let held = t.config.locker().lock(&t.ns, "busy").await.unwrap();
+    let err = Upgrade::new(t.config.clone(), upgrade_options()).run("busy", &c, &values(&[])).await.unwrap_err();
+    assert!(matches!(err, Error::PendingRelease(_)), "{err}");
+    assert!(err.to_string().starts_with("another operation (install/upgrade/rollback) is in progress"), "{err}");
+    held.release().await.unwrap();
+
+    // An upgrade dropped while it waits for its objects ends failed, not pending.
+    let upgrade = Upgrade::new(t.config.clone(), upgrade_options());
+    let values = values(&["replicas=3", "message=cancelled"]);
+    let task = {
+        let (c, values) = (c.clone(), values.clone());
+        tokio::spawn(async move { upgrade.run("busy", &c, &values).await })
+    };
+    let mut seen_pending = false;
+    for _ in 0..500 {
+        if let Ok(r) = release_info::status(&t.config, "busy", 2).await
+            && r.status() == Status::PendingUpgrade
+        {
+            seen_pending = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    task.abort();
+    assert!(seen_pending, "revision 2 was never pending");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let last = release_info::status(&t.config, "busy", 0).await.unwrap();
+    assert_eq!(last.version, 2);
+    assert_eq!(last.status(), Status::Failed);
+    assert_eq!(last.info.unwrap().description, "Upgrade \"busy\" failed: the operation was cancelled");
+    // And the next operation goes on.
+    let up = Upgrade::new(t.config.clone(), upgrade_options()).run("busy", &c, &values).await.unwrap();
+    assert_eq!((up.version, up.status()), (3, Status::Deployed));
+    t.cleanup().await;
+}
