@@ -18,6 +18,7 @@ pub fn run(root: &Path) -> Result<()> {
     run_cmd(root, "cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     // Integration tests get a cluster, the real helm and PostgreSQL (cargo xtask cluster / postgres); they are
     // stopped when `services` drops, also when the tests fail.
+    crate::services_repo::install()?;
     let services = crate::services::CiServices::start(root)?;
     let tested = test_with(root, &services.env);
     drop(services);

@@ -9,6 +9,7 @@ mod codegen;
 mod deps;
 mod oracle;
 mod services;
+mod services_repo;
 mod tidy;
 
 use std::path::{Path, PathBuf};
