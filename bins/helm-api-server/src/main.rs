@@ -31,6 +31,7 @@ flags (environment variable in brackets):
   --log-level LEVEL     error, warn, info, debug, trace [HELM_API_LOGLEVEL, default info]
   --log-format FORMAT   text or json [HELM_API_LOG_FORMAT, default text]
   --max-body-bytes N    largest request accepted [HELM_API_MAX_BODY_BYTES, default 8388608]
+  --request-timeout S   longest a request may take, in seconds [HELM_API_REQUEST_TIMEOUT, default 3600]
 
 With no key, no tokens file and a loopback address, the server starts in dev mode.";
 
@@ -89,6 +90,7 @@ impl Settings {
                 "--log-level",
                 "--log-format",
                 "--max-body-bytes",
+                "--request-timeout",
             ]
             .contains(&known.as_str())
             {
@@ -107,6 +109,10 @@ impl Settings {
         }
         if let Some(n) = get("--max-body-bytes", "HELM_API_MAX_BODY_BYTES") {
             config.max_body_bytes = n.parse().context("--max-body-bytes / HELM_API_MAX_BODY_BYTES")?;
+        }
+        if let Some(s) = get("--request-timeout", "HELM_API_REQUEST_TIMEOUT") {
+            config.request_timeout =
+                std::time::Duration::from_secs(s.parse().context("--request-timeout / HELM_API_REQUEST_TIMEOUT")?);
         }
         config.data_dir = match get("--data-dir", "HELM_API_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),

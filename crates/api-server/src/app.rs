@@ -1,10 +1,11 @@
 //! `app()`: one axum `Router` serving gRPC (the service, health, reflection) and the HTTP gateway, behind authentication.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceExt;
@@ -23,11 +24,13 @@ use crate::service::ApiService;
 pub struct AppOptions {
     /// The largest request body or gRPC message accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The longest a request may take to answer (a stream: to its first byte); then DEADLINE_EXCEEDED.
+    pub request_timeout: Duration,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 8 * 1024 * 1024 }
+        Self { max_body_bytes: 8 * 1024 * 1024, request_timeout: Duration::from_secs(3600) }
     }
 }
 
@@ -82,8 +85,25 @@ pub async fn app(contexts: Contexts, backend: Arc<dyn Backend>, tokens: Tokens, 
                 }
             }
         })
+        .layer(axum::middleware::from_fn_with_state(options.request_timeout, time_limit))
         .layer(axum::middleware::from_fn_with_state(tokens, auth::authenticate));
     Ok(router)
+}
+
+/// Answers DEADLINE_EXCEEDED (gRPC status 4, HTTP 504) when a request takes longer than `limit`.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let grpc = auth::is_grpc(&request);
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let message = format!("the request took longer than {}s", limit.as_secs_f64());
+            if grpc {
+                tonic::Status::deadline_exceeded(message).into_http::<axum::body::Body>().into_response()
+            } else {
+                http_error(tonic::Code::DeadlineExceeded, &message)
+            }
+        }
+    }
 }
 
 fn not_found() -> Response {

@@ -82,6 +82,8 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// How often expired contexts are collected.
     pub expiry_period: Duration,
+    /// The longest a request may take to answer.
+    pub request_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -98,6 +100,7 @@ impl Default for ServerConfig {
             dev: false,
             max_body_bytes: AppOptions::default().max_body_bytes,
             expiry_period: Duration::from_secs(60),
+            request_timeout: AppOptions::default().request_timeout,
         }
     }
 }
@@ -159,7 +162,13 @@ pub async fn prepare(config: &ServerConfig, backend: Arc<dyn Backend>) -> Result
         }
     };
     let contexts = Contexts::new(store);
-    let router = app(contexts.clone(), backend, tokens, AppOptions { max_body_bytes: config.max_body_bytes }).await?;
+    let router = app(
+        contexts.clone(),
+        backend,
+        tokens,
+        AppOptions { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout },
+    )
+    .await?;
     Ok(Prepared { router, contexts, dev_token })
 }
 

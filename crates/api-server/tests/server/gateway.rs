@@ -408,11 +408,20 @@ async fn unknown_context_is_not_found() {
 
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
-    let app = test_app_with(api_server::AppOptions { max_body_bytes: 1024 }).await;
+    let app = test_app_with(api_server::AppOptions { max_body_bytes: 1024, ..Default::default() }).await;
     let big = json!({"name": "big", "kubeinfo": {"kubeconfig": "x".repeat(4096)}}).to_string();
     let answer = app.alice("POST", "/v1/context", Some(&big)).await;
     assert_error(&answer, 413, 8);
     assert_eq!(app.alice("GET", "/v1/context", None).await.body, json!({}));
+}
+
+#[tokio::test]
+async fn slow_requests_are_deadline_exceeded() {
+    let options =
+        api_server::AppOptions { request_timeout: std::time::Duration::from_millis(200), ..Default::default() };
+    let app = test_app_with(options).await.with_context().await;
+    assert_error(&app.alice("GET", "/v1/test/release/sleepy", None).await, 504, 4);
+    assert_eq!(app.alice("GET", "/v1/test/release/web", None).await.status, 200);
 }
 
 #[tokio::test]

@@ -175,6 +175,9 @@ impl Backend for FakeBackend {
     }
     async fn get_release(&self, context: &Context, req: proto::ReleaseReq) -> Result<proto::Release> {
         self.record("get_release", context, json(&req));
+        if req.release_name == "sleepy" {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
         outcome(&req.release_name)?;
         Ok(release(&req.release_name, context.namespace(), 1))
     }
