@@ -3,6 +3,7 @@
 mod kube;
 mod memory;
 mod sql;
+mod sql_tls;
 
 use std::collections::BTreeMap;
 use std::future::Future;

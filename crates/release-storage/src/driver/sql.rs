@@ -13,6 +13,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, NoTls};
 
 use crate::codec::{decode_release, encode_release};
+use crate::driver::sql_tls::{Tls, connector, split_tls};
 use crate::driver::{BoxFuture, Driver, Filter, now_unix};
 use crate::error::{Error, Result};
 use crate::object::{RELEASE_TYPE, filter_system_labels, system_labels};
@@ -90,13 +91,24 @@ fn db(context: &str, e: tokio_postgres::Error) -> Error {
 }
 
 impl SqlDriver {
-    /// Connects with a libpq connection string (`host=... user=... dbname=...`
-    /// or a `postgres://` URL, without TLS), creates Helm's tables when
-    /// missing, and binds the driver to `namespace`.
+    /// Connects with a connection string as Helm's `HELM_DRIVER_SQL_CONNECTION_STRING`
+    /// (`host=... user=... dbname=... sslmode=...` or a `postgres://` URL; TLS per
+    /// `sslmode`, see `sql_tls`), creates Helm's tables when missing, and binds
+    /// the driver to `namespace`.
     pub async fn connect(connection: &str, namespace: &str) -> Result<SqlDriver> {
-        let (client, conn) = tokio_postgres::connect(connection, NoTls).await.map_err(|e| db("sql: connect", e))?;
-        // The connection task ends when the client is dropped.
-        tokio::spawn(conn);
+        let (connection, tls) = split_tls(connection);
+        let client = if tls == Tls::Off {
+            let (client, conn) =
+                tokio_postgres::connect(&connection, NoTls).await.map_err(|e| db("sql: connect", e))?;
+            // The connection task ends when the client is dropped.
+            tokio::spawn(conn);
+            client
+        } else {
+            let (client, conn) =
+                tokio_postgres::connect(&connection, connector(&tls)?).await.map_err(|e| db("sql: connect", e))?;
+            tokio::spawn(conn);
+            client
+        };
         let driver = SqlDriver { client: tokio::sync::Mutex::new(client), namespace: Mutex::new(namespace.to_owned()) };
         driver.ensure_tables().await?;
         Ok(driver)

@@ -21,8 +21,12 @@ async fn sql_tables_labels_and_namespaces() {
     let Some(url) = service("HELM_API_TEST_POSTGRES", "sql_tables_labels_and_namespaces") else { return };
     let db = TestDatabase::create(&url).await;
     let driver = SqlDriver::connect(&db.url, "default").await.expect("connect");
-    // A second connection finds the migrations applied and changes nothing.
-    let again = SqlDriver::connect(&db.url, "default").await.expect("connect again");
+    // A second connection finds the migrations applied and changes nothing. Without sslmode, TLS is tried and
+    // plain TCP accepted from this server without TLS; sslmode=require refuses it, as lib/pq does.
+    let plain = db.url.replace("?sslmode=disable", "").replace("&sslmode=disable", "");
+    let again = SqlDriver::connect(&plain, "default").await.expect("connect again, sslmode unset");
+    let required = format!("{plain}{}sslmode=require", if plain.contains('?') { '&' } else { '?' });
+    assert!(SqlDriver::connect(&required, "default").await.is_err(), "TLS required from a server without it");
 
     let mut r = suite::release("web", 1, Status::Deployed);
     r.namespace = "team-a".to_owned();

@@ -2,6 +2,9 @@
 //! `\w`, `\s` and `\b`, Go's iteration over empty matches, `$1`/`${name}` expansion, and Go's
 //! error texts.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use regex::{Captures, Regex};
 
 use crate::exec::CallContext;
@@ -33,8 +36,26 @@ pub(super) const FUNCTIONS: &[Function] = &[
 
 type R = Result<Value, FuncError>;
 
+/// Compiled patterns (charts call the same few in loops); cleared when it grows past `CACHE_SIZE`.
+static CACHE: OnceLock<Mutex<HashMap<String, Result<Regex, String>>>> = OnceLock::new();
+const CACHE_SIZE: usize = 512;
+
 /// `regexp.Compile`: the pattern translated to the regex crate's syntax, or Go's error text.
 fn compile(pattern: &str) -> Result<Regex, String> {
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(pattern) {
+        return found.clone();
+    }
+    let compiled = compile_uncached(pattern);
+    let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= CACHE_SIZE {
+        cache.clear();
+    }
+    cache.insert(pattern.to_owned(), compiled.clone());
+    compiled
+}
+
+fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     if let Some((code, expr)) = go_syntax_error(pattern) {
         return Err(format!("error parsing regexp: {code}: `{expr}`"));
     }
