@@ -158,3 +158,97 @@ async fn interop_with_helm() {
     ]);
     assert_eq!(std::fs::read(dest.join("fromus-0.4.0+meta.tgz")).unwrap(), tgz);
 }
+
+/// The bearer-token flow against a minimal registry written here: a 401
+/// challenge naming a token realm, the token fetched with basic credentials,
+/// the request retried with it.
+#[tokio::test]
+async fn bearer_token_flow() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut chunk).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            let request = String::from_utf8_lossy(&buf).to_string();
+            let line = request.lines().next().unwrap_or_default().to_string();
+            let auth = request
+                .lines()
+                .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
+                .unwrap_or_default()
+                .to_string();
+            log.lock().unwrap().push(format!("{line} [{auth}]"));
+            let (status, headers, body) = if line.starts_with("GET /token?") {
+                if auth == "Basic aGVsbTpzM2NyZXQ=" {
+                    ("200 OK", String::new(), r#"{"token":"T0K"}"#.to_string())
+                } else {
+                    ("401 Unauthorized", String::new(), "{}".to_string())
+                }
+            } else if auth == "Bearer T0K" {
+                ("200 OK", String::new(), r#"{"name":"charts/demo","tags":["1.0.0","0.9.0_x","latest"]}"#.to_string())
+            } else {
+                (
+                    "401 Unauthorized",
+                    format!(
+                        "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"fake\",scope=\"repository:charts/demo:pull\"\r\n"
+                    ),
+                    "{}".to_string(),
+                )
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+    });
+    let repo = OciReference::parse(&format!("oci://127.0.0.1:{port}/charts/demo")).unwrap();
+    let anon = RegistryClient::new(plain()).unwrap();
+    assert!(anon.tags(&repo).await.is_err(), "no token without credentials");
+    let client =
+        RegistryClient::new(RegistryOptions { username: "helm".into(), password: "s3cret".into(), ..plain() }).unwrap();
+    assert_eq!(client.tags(&repo).await.unwrap(), ["1.0.0", "0.9.0+x"]);
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(|l| l.starts_with("GET /token?service=fake&scope=repository%3Acharts%2Fdemo%3Apull ")),
+        "{seen:?}"
+    );
+    // The token is reused: one more request needs no new challenge.
+    assert_eq!(client.resolve_version(&repo, "<1").await.unwrap(), "0.9.0+x");
+}
+
+#[test]
+fn oci_references() {
+    let r = OciReference::parse("oci://registry.example.com:5000/a/b/chart:1.2.3_meta").unwrap();
+    assert_eq!(
+        (r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()),
+        ("registry.example.com:5000", "a/b/chart", Some("1.2.3_meta"))
+    );
+    assert_eq!(r.chart_name(), "chart");
+    assert_eq!(r.to_string(), "oci://registry.example.com:5000/a/b/chart:1.2.3_meta");
+    let d = OciReference::parse(&format!("oci://h/c@sha256:{}", "a".repeat(64))).unwrap();
+    assert!(d.tag.is_none() && d.digest.is_some());
+    for bad in [
+        "https://h/c",
+        "oci://h",
+        "oci:///c",
+        "oci://h/C",
+        "oci://h/c:",
+        "oci://h/../c",
+        "oci://h/c@sha256:zz",
+        "oci://h/c:a+b",
+    ] {
+        assert!(OciReference::parse(bad).is_err(), "{bad}");
+    }
+}
