@@ -12,6 +12,7 @@
 
 mod apply;
 mod client;
+mod cluster_lookup;
 mod crds;
 mod delete;
 mod error;
@@ -35,6 +36,7 @@ mod wait;
 
 pub use apply::{ApplyOptions, ApplyOutcome, FIELD_MANAGER, FieldConflict};
 pub use client::KubeClient;
+pub use cluster_lookup::ClusterLookup;
 pub use crds::{CrdFile, crd_objects};
 pub use delete::Propagation;
 pub use hooks_run::{HookOptions, HookRun, HooksOutcome};

@@ -433,6 +433,24 @@ async fn lookup_as_helm() {
     assert_eq!((item["apiVersion"].as_str(), item["kind"].as_str()), (Some("v1"), Some("ConfigMap")));
     let ns = t.client.lookup("v1", "Namespace", "", &t.ns).await.unwrap();
     assert_eq!(ns["metadata"]["name"], t.ns.as_str());
+    // The same through template-render's synchronous Lookup, as a render calls it.
+    let kubeconfig = std::fs::read_to_string(&t.kubeconfig).unwrap();
+    let ns = t.ns.clone();
+    let (data, replicas_type) = tokio::task::spawn_blocking(move || {
+        use template_render::helm::Lookup;
+        let lookup = kube_apply::ClusterLookup::start(&kubeconfig, None).expect("lookup thread");
+        let cm = lookup.lookup("v1", "ConfigMap", &ns, "present").expect("lookup");
+        let list = lookup.lookup("v1", "ConfigMap", &ns, "").expect("list");
+        let missing = lookup.lookup("v1", "ConfigMap", &ns, "absent").expect("missing");
+        assert!(missing.is_empty());
+        let err = lookup.lookup("nothing.example.com/v1", "Thing", "", "x").unwrap_err();
+        assert!(err.starts_with("unable to get apiresource from unstructured"), "{err}");
+        (cm["data"].clone(), list["items"].clone())
+    })
+    .await
+    .unwrap();
+    assert_eq!(data.as_map().and_then(|m| m.get("k")).and_then(chart_model::Value::as_str), Some("v"));
+    assert!(matches!(replicas_type, chart_model::Value::List(_)));
     let err = t.client.lookup("nothing.example.com/v1", "Thing", "", "x").await.unwrap_err();
     assert_eq!(
         err.to_string(),
