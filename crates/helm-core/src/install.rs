@@ -12,8 +12,8 @@ use release_storage::{Info, Release, ReleaseChart, Status};
 use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::{
-    Failure, PendingGuard, build_target, cluster_error, now, record_hook, recover_pending, run_hooks, storage_error,
-    with_lock,
+    Failure, PendingGuard, build_target, cluster_error, create_error, now, record_hook, recover_pending, run_hooks,
+    storage_error, update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::template::validate_release_name;
@@ -241,11 +241,11 @@ impl Install {
         let apply =
             ApplyOptions { release: Some(owner.clone()), take_ownership: o.take_ownership, ..Default::default() };
         if adopted.is_empty() && !o.take_ownership {
-            kube.create(resources, &apply).await.map_err(cluster_error)?;
+            kube.create(resources, &apply).await.map_err(create_error)?;
         } else {
             let original: Vec<kube_apply::Resource> =
                 resources.iter().filter(|r| adopted.contains(&r.reference())).cloned().collect();
-            kube.update(&original, resources, ApplyMethod::ClientSide, &apply).await.map_err(cluster_error)?;
+            kube.update(&original, resources, ApplyMethod::ClientSide, &apply).await.map_err(update_error)?;
         }
         if o.wait || o.atomic || o.wait_for_jobs {
             tracing::info!(target: "helm_core", event = "waiting", release = %release.name, objects = resources.len(),

@@ -73,6 +73,34 @@ impl From<Error> for Failure {
     }
 }
 
+/// An error of Helm 3's install (`KubeClient.Create`): a multierror list.
+pub fn create_error(e: kube_apply::Error) -> Error {
+    match cluster_error(e) {
+        Error::Cluster(m) => Error::Cluster(format!("1 error occurred:\n\t* {m}\n\n")),
+        other => other,
+    }
+}
+
+/// An error of Helm 3's `KubeClient.Update`: `cannot patch "NAME" with kind KIND: ...` for a
+/// patch, `failed to create resource: ...` for an object new to the release.
+pub fn update_error(e: kube_apply::Error) -> Error {
+    let context = match &e {
+        kube_apply::Error::Kube { context, .. } => context.clone(),
+        _ => String::new(),
+    };
+    let message = cluster_error(e).to_string();
+    if let Some(rest) = context.strip_prefix("updating ")
+        && let Some((kind, tail)) = rest.split_once(' ')
+        && let Some(name) = tail.strip_prefix('"').and_then(|t| t.split('"').next())
+    {
+        return Error::Cluster(format!("cannot patch {name:?} with kind {kind}: {message}"));
+    }
+    if context.starts_with("creating ") {
+        return Error::Cluster(format!("failed to create resource: {message}"));
+    }
+    Error::Cluster(message)
+}
+
 /// Runs `body` holding the release's lock, then lets the lock go before returning.
 pub async fn with_lock<T, E: From<Error>>(
     config: &Configuration,

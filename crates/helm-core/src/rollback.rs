@@ -7,6 +7,7 @@ use release_storage::{Info, Release, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
+use crate::operation::update_error;
 use crate::operation::{
     PendingGuard, build_manifest, build_target, cluster_error, now, recover_pending, run_hooks, storage_error,
     with_lock,
@@ -124,7 +125,7 @@ impl Rollback {
         let owner = ReleaseRef { name: name.to_owned(), namespace: target.namespace.clone() };
         let apply = ApplyOptions { release: Some(owner), ..Default::default() };
         if let Err(e) = kube.update(&original, &mut resources, ApplyMethod::ClientSide, &apply).await {
-            let e = cluster_error(e);
+            let e = update_error(e);
             let mut superseded = current.clone();
             superseded.set_status(Status::Superseded, superseded.info.clone().unwrap_or_default().description);
             storage.update(&superseded).await.map_err(storage_error)?;

@@ -11,7 +11,7 @@ use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::{
     Failure, PendingGuard, build_manifest, build_target, cluster_error, now, record_hook, recover_pending, run_hooks,
-    storage_error, with_lock,
+    storage_error, update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::rollback::{Rollback, RollbackOptions};
@@ -257,7 +257,7 @@ impl Upgrade {
                 .map_err(|e| Error::Action(format!("pre-upgrade hooks failed: {e}")))?;
         }
         let apply = ApplyOptions { release: Some(owner.clone()), ..Default::default() };
-        let result = kube.update(original, resources, ApplyMethod::ClientSide, &apply).await.map_err(cluster_error)?;
+        let result = kube.update(original, resources, ApplyMethod::ClientSide, &apply).await.map_err(update_error)?;
         tracing::info!(target: "helm_core", event = "updated", release = %release.name, created = result.created.len(),
             updated = result.updated.len(), deleted = result.deleted.len(), "objects created {}, updated {}, deleted {}",
             result.created.len(), result.updated.len(), result.deleted.len());
