@@ -209,13 +209,20 @@ impl Api {
         out.push_str(
             "JSON is the protobuf canonical mapping: lowerCamelCase names on output, both the proto and the \
              lowerCamelCase names accepted on input, unknown fields ignored, 64-bit integers as strings, \
-             timestamps as RFC 3339 strings. Every request needs `Authorization: Bearer <token>` except the \
-             probes `/healthz` and `/readyz`, gRPC health and reflection. Errors are `{\"code\": <gRPC code>, \"message\": \"...\", \
+             timestamps as RFC 3339 strings. Every request needs `Authorization: Bearer <token>` except \
+             `/healthz`, `/readyz`, `/metrics`, gRPC health and reflection. Errors are `{\"code\": <gRPC code>, \"message\": \"...\", \
              \"details\": []}` with the HTTP status of the gRPC code (NOT_FOUND 404, INVALID_ARGUMENT 400, \
              ALREADY_EXISTS 409, FAILED_PRECONDITION 409, UNAUTHENTICATED 401, PERMISSION_DENIED 403, \
-             DEADLINE_EXCEEDED 504, UNIMPLEMENTED 501, UNAVAILABLE 503, INTERNAL 500). Streaming RPCs answer \
+             DEADLINE_EXCEEDED 504, RESOURCE_EXHAUSTED 413 for an oversized body, UNIMPLEMENTED 501, \
+             UNAVAILABLE 503, INTERNAL 500). Streaming RPCs answer \
              over HTTP with newline-delimited JSON, one `{\"result\": <ReleaseEvent>}` per line, or \
-             `{\"error\": <Status>}` last when the operation fails.\n\n",
+             `{\"error\": <Status>}` last when the operation fails.\n\n\
+             Contexts: `contextName` selects a stored context; when it is empty (over HTTP: the context name \
+             `_`), the request's inline `kubeinfo` / `repoinfo` make a temporary context for that request \
+             alone. Context names are lowercase letters, digits and `-` (at most 63); `context` and `_` are \
+             reserved. A context is usable only by the principal that created it, or by an admin. Query \
+             parameters of GET routes fill the request's non-message fields (either spelling; repeated \
+             fields by repeating the parameter); path parameters win over the body.\n\n",
         );
         out.push_str("## HTTP routes\n\n| verb | path | RPC | body |\n|---|---|---|---|\n");
         for (method, bindings) in &self.rpcs {

@@ -190,3 +190,96 @@ async fn grpc_reflection_lists_the_service() {
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
     assert!(names.contains(&"helmapi.HelmApiService".to_owned()), "{names:?}");
 }
+
+#[tokio::test]
+async fn every_rpc_over_grpc() {
+    let app = test_app().await.with_context().await;
+    let mut c = HelmApiServiceClient::new(channel(&app).await);
+    let rel = || proto::ReleaseReq { context_name: "test".into(), release_name: "web".into(), ..Default::default() };
+    let repo = proto::RepoInfo {
+        entrys: vec![proto::Entry {
+            name: "more".into(),
+            url: "https://more.example.com".into(),
+            ..Default::default()
+        }],
+    };
+
+    c.update_repo(authed(proto::UpdateRepoReq { context_name: "test".into(), repoinfo: Some(repo) }, ALICE))
+        .await
+        .unwrap();
+    assert_eq!(app.backend.last().op, "update_repos");
+    let install = proto::InstallReq {
+        context_name: "test".into(),
+        repo_chart_name: "bitnami/mariadb".into(),
+        release_name: "web".into(),
+        ..Default::default()
+    };
+    assert_eq!(c.install_release(authed(install, ALICE)).await.unwrap().into_inner().version, 1);
+    let upgrade = proto::UpgradeReq {
+        context_name: "test".into(),
+        repo_chart_name: "bitnami/mariadb".into(),
+        release_name: "web".into(),
+        ..Default::default()
+    };
+    assert_eq!(c.upgrade_release(authed(upgrade.clone(), ALICE)).await.unwrap().into_inner().version, 2);
+    let chart = proto::GetChartReq {
+        context_name: "test".into(),
+        repo: "bitnami".into(),
+        chart_name: "mariadb".into(),
+        ..Default::default()
+    };
+    assert_eq!(c.get_chart(authed(chart, ALICE)).await.unwrap().into_inner().metadata.unwrap().name, "mariadb");
+    assert_eq!(c.get_release(authed(rel(), ALICE)).await.unwrap().into_inner().name, "web");
+    assert_eq!(c.get_release_values(authed(rel(), ALICE)).await.unwrap().into_inner().yaml, "replicas: 2\n");
+    let list = proto::ListReleaseReq { context_name: "test".into(), all_namespaces: true, ..Default::default() };
+    assert_eq!(c.list_release(authed(list, ALICE)).await.unwrap().into_inner().releases.len(), 1);
+    assert_eq!(app.backend.last().request["allNamespaces"], true);
+    let rollback = proto::ReleaseRollbackReq {
+        context_name: "test".into(),
+        release_name: "web".into(),
+        reversion: 1,
+        ..Default::default()
+    };
+    c.rollback_release(authed(rollback.clone(), ALICE)).await.unwrap();
+    assert_eq!(app.backend.last().op, "rollback");
+    assert_eq!(c.get_release_history(authed(rel(), ALICE)).await.unwrap().into_inner().releases.len(), 2);
+    let search = proto::SearchReq { context_name: "test".into(), keyword: "maria".into(), ..Default::default() };
+    assert_eq!(c.search(authed(search, ALICE)).await.unwrap().into_inner().charts.len(), 1);
+    c.all(authed(proto::ListChartReq { context_name: "test".into(), ..Default::default() }, ALICE)).await.unwrap();
+    assert_eq!(app.backend.last().op, "all_charts");
+    assert_eq!(c.get_release_status(authed(rel(), ALICE)).await.unwrap().into_inner().version, 1);
+    assert!(c.get_release_manifest(authed(rel(), ALICE)).await.unwrap().into_inner().manifest.contains("ConfigMap"));
+    c.uninstall_release(authed(rel(), ALICE)).await.unwrap();
+    assert_eq!(app.backend.last().op, "uninstall");
+
+    for stream in [
+        c.upgrade_release_stream(authed(upgrade, ALICE)).await.unwrap().into_inner(),
+        c.rollback_release_stream(authed(rollback, ALICE)).await.unwrap().into_inner(),
+        c.uninstall_release_stream(authed(rel(), ALICE)).await.unwrap().into_inner(),
+    ] {
+        let mut stream = stream;
+        let mut last = None;
+        while let Some(event) = stream.message().await.unwrap() {
+            last = event.event;
+        }
+        assert!(matches!(last, Some(proto::release_event::Event::Release(r)) if r.name == "web"));
+    }
+
+    // A temporary context from inline kubeinfo, never stored.
+    let inline = proto::ReleaseReq {
+        release_name: "web".into(),
+        kubeinfo: Some(proto::KubeInfo {
+            kubeconfig: KUBECONFIG.into(),
+            namespace: "tmp".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(c.get_release(authed(inline, ALICE)).await.unwrap().into_inner().namespace, "tmp");
+    assert!(app.backend.last().context.temporary);
+    let err = c
+        .get_release(authed(proto::ReleaseReq { release_name: "web".into(), ..Default::default() }, ALICE))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+}
