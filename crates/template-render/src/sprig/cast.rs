@@ -289,3 +289,17 @@ pub(crate) fn empty(v: &Value) -> bool {
         },
     }
 }
+
+/// Bytes as text the way Go's JSON (and so the oracle) shows a string holding invalid UTF-8:
+/// each byte that is not part of a valid character becomes U+FFFD. Go keeps the raw bytes;
+/// our strings cannot.
+pub(crate) fn lossy_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push('\u{FFFD}');
+        }
+    }
+    out
+}

@@ -23,7 +23,7 @@ const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 fn bytes_text(b: Vec<u8>) -> Value {
     match String::from_utf8(b) {
         Ok(s) => Value::from(s),
-        Err(e) => Value::from(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => Value::from(super::cast::lossy_bytes(e.as_bytes())),
     }
 }
 

@@ -76,7 +76,7 @@ fn slice_panic(lo: i64, hi: i64, len: usize) -> FuncError {
 fn byte_slice(s: &str, lo: usize, hi: usize) -> String {
     match s.get(lo..hi) {
         Some(t) => t.to_owned(),
-        None => String::from_utf8_lossy(&s.as_bytes()[lo..hi]).into_owned(),
+        None => super::cast::lossy_bytes(&s.as_bytes()[lo..hi]),
     }
 }
 
@@ -567,7 +567,7 @@ fn wrap_custom(s: &str, width: i64, newline: &str, long_words: bool) -> String {
         }
     }
     out.extend_from_slice(&b[offset..]);
-    String::from_utf8_lossy(&out).into_owned()
+    super::cast::lossy_bytes(&out)
 }
 
 fn wrap(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {

@@ -61,7 +61,7 @@ fn escape(s: &str, mode: Mode) -> String {
             bytes.push(c);
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    super::cast::lossy_bytes(&bytes)
 }
 
 /// Go's `unescape` (no `+` to space: none of the modes here is a query).
@@ -82,7 +82,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                 }
                 _ => {
                     let end = (i + 3).min(b.len());
-                    return Err(format!("invalid URL escape {}", go_quote(&String::from_utf8_lossy(&b[i..end]))));
+                    return Err(format!("invalid URL escape {}", go_quote(&super::cast::lossy_bytes(&b[i..end]))));
                 }
             }
         } else {
@@ -93,7 +93,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
             i += 1;
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(super::cast::lossy_bytes(&out))
 }
 
 /// A parsed URL: the fields `urlParse` reports.

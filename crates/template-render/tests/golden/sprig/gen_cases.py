@@ -547,6 +547,37 @@ for fn in BINARY:
             add("b-" + fn, f'{{{{ {fn} {x} {y} }}}}', V)
 
 
+# ---- string functions over pseudo-random strings (fixed seed) ----
+def random_strings(count, seed=7):
+    import random
+    rng = random.Random(seed)
+    alphabet = list("aAbBzZ09 _-.,!$") + ["é", "É", "ß", "日", "Σ", "σ", "\t", "\n", "ǅ", "١"]
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 14)
+        out.append("".join(rng.choice(alphabet) for _ in range(n)))
+    return out
+
+
+STRING_FNS = ['snakecase', 'kebabcase', 'camelcase', 'swapcase', 'title', 'untitle', 'initials', 'nospace', 'upper', 'lower',
+              'trim', 'wrap 4', 'wrapWith 3 "|"', 'abbrev 6', 'abbrevboth 2 7', 'trunc 5', 'trunc -4', 'quote', 'b64enc', 'b32enc',
+              'regexQuoteMeta', 'splitList " "', 'toStrings', 'sortAlpha', 'indent 2', 'replace "a" "-"', 'trimAll "a_"',
+              'regexFindAll "[a-z]+" -1 |', 'regexReplaceAll "\\\\W" "x" |', 'typeOf']
+for i, text in enumerate(random_strings(40)):
+    lit = json.dumps(text, ensure_ascii=False)
+    for fn in STRING_FNS:
+        if fn.endswith("|"):
+            # Functions whose text argument is not the last: `regexFindAll "re" TEXT n`.
+            parts = fn[:-1].split(" ")
+            if parts[0] == "regexFindAll":
+                t = f'{{{{ {parts[0]} {parts[1]} {lit} {parts[2]} }}}}'
+            else:
+                t = f'{{{{ {parts[0]} {parts[1]} {lit} {parts[2]} }}}}'
+        else:
+            t = f'{{{{ {fn} {lit} }}}}'
+        add("r-" + fn.split()[0], t)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "cases.json"), "w") as f:
