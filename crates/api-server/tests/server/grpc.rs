@@ -283,3 +283,30 @@ async fn every_rpc_over_grpc() {
         .unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
 }
+
+#[tokio::test]
+async fn grpc_and_http_share_a_real_port() {
+    let app = test_app().await.with_context().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let channel = Endpoint::try_from(format!("http://{address}")).unwrap().connect().await.unwrap();
+    let mut client = HelmApiServiceClient::new(channel);
+    let list = client.list_contexts(authed(proto::ListContextsReq {}, ALICE)).await.unwrap().into_inner();
+    assert_eq!(list.contexts[0].name, "test");
+    // HTTP/1.1 on the same port.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+    tcp.write_all(
+        format!("GET /v1/context HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {ALICE}\r\nconnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""name":"test""#), "{answer}");
+    server.abort();
+}
