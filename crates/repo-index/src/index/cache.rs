@@ -4,9 +4,11 @@
 //!
 //! The format is private to this crate and versioned by its magic; a file
 //! that does not decode, or was made from other bytes, is ignored and
-//! rewritten, never trusted.
+//! rewritten, never trusted. Every distinct string is stored once, in a
+//! table at the front; the body refers to strings by their index (varints),
+//! which keeps the file a fraction of the index's size.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chart_model::chart::Maintainer;
@@ -15,7 +17,7 @@ use chart_model::{Dependency, Metadata, Value};
 use crate::error::{Error, Result};
 use crate::index::{ChartVersion, IndexFile, LoadedIndex, load_index, sha256_hex};
 
-const MAGIC: &[u8; 8] = b"HRIDX\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"HRIDX\x00\x00\x02";
 
 /// A folder of cached parsed indexes.
 #[derive(Debug, Clone)]
@@ -67,9 +69,7 @@ impl IndexCache {
 
 /// The binary form of a loaded index made from bytes with sha256 `sha`.
 pub fn encode_cached(loaded: &LoadedIndex, sha: &str) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(1 << 20));
-    w.0.extend_from_slice(MAGIC);
-    w.str(sha);
+    let mut w = Writer { body: Vec::with_capacity(1 << 20), table: HashMap::new(), order: Vec::new() };
     let i = &loaded.index;
     w.str(&i.api_version);
     w.str(&i.generated);
@@ -84,18 +84,37 @@ pub fn encode_cached(loaded: &LoadedIndex, sha: &str) -> Vec<u8> {
             w.chart_version(cv);
         }
     }
-    w.0
+    let mut out = Vec::with_capacity(w.body.len() + w.order.iter().map(|s| s.len() + 2).sum::<usize>() + 128);
+    out.extend_from_slice(MAGIC);
+    put_varint(&mut out, sha.len() as u64);
+    out.extend_from_slice(sha.as_bytes());
+    put_varint(&mut out, w.order.len() as u64);
+    for s in &w.order {
+        put_varint(&mut out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+    out.extend_from_slice(&w.body);
+    out
 }
 
 /// Reads a cache file, checking that it was made from bytes with sha256 `sha`.
 pub fn decode_cached(bytes: &[u8], sha: &str) -> Result<LoadedIndex> {
-    let mut r = Reader { data: bytes, pos: 0 };
+    let mut r = Reader { data: bytes, pos: 0, table: Vec::new() };
     if r.take(MAGIC.len())? != MAGIC {
         return Err(Error::Cache("not an index cache file".into()));
     }
-    if r.str()? != sha {
+    let n = r.len()?;
+    if r.take(n)? != sha.as_bytes() {
         return Err(Error::Cache("made from another index".into()));
     }
+    let strings = r.len()?;
+    let mut table = Vec::with_capacity(strings);
+    for _ in 0..strings {
+        let n = r.len()?;
+        let b = r.take(n)?;
+        table.push(std::str::from_utf8(b).map_err(|_| Error::Cache("bad text".into()))?);
+    }
+    r.table = table;
     let mut index =
         IndexFile { api_version: r.str()?, generated: r.str()?, public_keys: r.strs()?, ..Default::default() };
     index.annotations = r.map()?;
@@ -116,25 +135,40 @@ pub fn decode_cached(bytes: &[u8], sha: &str) -> Result<LoadedIndex> {
     Ok(LoadedIndex { index, warnings })
 }
 
-struct Writer(Vec<u8>);
+struct Writer<'a> {
+    body: Vec<u8>,
+    table: HashMap<&'a str, u64>,
+    order: Vec<&'a str>,
+}
 
-impl Writer {
+fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+impl<'a> Writer<'a> {
     fn len(&mut self, n: usize) {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        self.0.extend_from_slice(&n.to_le_bytes());
+        put_varint(&mut self.body, n as u64);
     }
 
-    fn str(&mut self, s: &str) {
-        self.len(s.len());
-        self.0.extend_from_slice(s.as_bytes());
+    fn str(&mut self, s: &'a str) {
+        let next = self.order.len() as u64;
+        let id = *self.table.entry(s).or_insert(next);
+        if id == next {
+            self.order.push(s);
+        }
+        put_varint(&mut self.body, id);
     }
 
-    fn strs(&mut self, list: &[String]) {
+    fn strs(&mut self, list: &'a [String]) {
         self.len(list.len());
         list.iter().for_each(|s| self.str(s));
     }
 
-    fn map(&mut self, map: &BTreeMap<String, String>) {
+    fn map(&mut self, map: &'a BTreeMap<String, String>) {
         self.len(map.len());
         for (k, v) in map {
             self.str(k);
@@ -142,7 +176,7 @@ impl Writer {
         }
     }
 
-    fn chart_version(&mut self, cv: &ChartVersion) {
+    fn chart_version(&mut self, cv: &'a ChartVersion) {
         let md = &cv.metadata;
         for s in [
             &md.name,
@@ -161,7 +195,7 @@ impl Writer {
         ] {
             self.str(s);
         }
-        self.0.push(u8::from(md.deprecated) | (u8::from(cv.removed) << 1));
+        self.body.push(u8::from(md.deprecated) | (u8::from(cv.removed) << 1));
         self.strs(&md.sources);
         self.strs(&md.keywords);
         self.strs(&cv.urls);
@@ -179,40 +213,40 @@ impl Writer {
             self.str(&d.repository);
             self.str(&d.condition);
             self.str(&d.alias);
-            self.0.push(u8::from(d.enabled));
+            self.body.push(u8::from(d.enabled));
             self.strs(&d.tags);
             self.len(d.import_values.len());
             d.import_values.iter().for_each(|v| self.value(v));
         }
     }
 
-    fn value(&mut self, v: &Value) {
+    fn value(&mut self, v: &'a Value) {
         match v {
-            Value::Null => self.0.push(0),
-            Value::Bool(b) => self.0.extend_from_slice(&[1, u8::from(*b)]),
+            Value::Null => self.body.push(0),
+            Value::Bool(b) => self.body.extend_from_slice(&[1, u8::from(*b)]),
             Value::Int(n) => {
-                self.0.push(2);
-                self.0.extend_from_slice(&n.to_le_bytes());
+                self.body.push(2);
+                self.body.extend_from_slice(&n.to_le_bytes());
             }
             Value::Int64(n) => {
-                self.0.push(3);
-                self.0.extend_from_slice(&n.to_le_bytes());
+                self.body.push(3);
+                self.body.extend_from_slice(&n.to_le_bytes());
             }
             Value::Float64(f) => {
-                self.0.push(4);
-                self.0.extend_from_slice(&f.to_bits().to_le_bytes());
+                self.body.push(4);
+                self.body.extend_from_slice(&f.to_bits().to_le_bytes());
             }
             Value::String(s) => {
-                self.0.push(5);
+                self.body.push(5);
                 self.str(s);
             }
             Value::List(items) => {
-                self.0.push(6);
+                self.body.push(6);
                 self.len(items.len());
                 items.iter().for_each(|v| self.value(v));
             }
             Value::Map(map) => {
-                self.0.push(7);
+                self.body.push(7);
                 self.len(map.len());
                 for (k, v) in map {
                     self.str(k);
@@ -226,6 +260,7 @@ impl Writer {
 struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
+    table: Vec<&'a str>,
 }
 
 impl<'a> Reader<'a> {
@@ -251,9 +286,20 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(a))
     }
 
+    fn varint(&mut self) -> Result<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+        Err(Error::Cache("bad varint".into()))
+    }
+
     fn len(&mut self) -> Result<usize> {
-        let b = self.take(4)?;
-        let n = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        let n = usize::try_from(self.varint()?).map_err(|_| Error::Cache("bad length".into()))?;
         // Every counted thing takes at least one byte: refuse counts past the end.
         if n > self.data.len() - self.pos {
             return Err(Error::Cache("bad length".into()));
@@ -262,9 +308,12 @@ impl<'a> Reader<'a> {
     }
 
     fn str(&mut self) -> Result<String> {
-        let n = self.len()?;
-        let b = self.take(n)?;
-        String::from_utf8(b.to_vec()).map_err(|_| Error::Cache("bad text".into()))
+        let id = self.varint()?;
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.table.get(i))
+            .map(|s| (*s).to_string())
+            .ok_or_else(|| Error::Cache("bad string index".into()))
     }
 
     fn strs(&mut self) -> Result<Vec<String>> {
