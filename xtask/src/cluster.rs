@@ -126,6 +126,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
 }
 
+/// Writes a CA (ca.crt) and a serving pair for 127.0.0.1 and localhost (apiserver.{crt,key}) into `dir`, as the
+/// cluster's own PKI (PostgreSQL serves TLS with it).
+pub fn make_pki(dir: &Path) -> Result<()> {
+    certs::generate(dir)
+}
+
 /// Builds what the cache lacks and starts the cluster of `layout`; returns the binaries.
 pub fn build_and_up(root: &Path, layout: &Layout) -> Result<build::Bins> {
     let bins = build::build(root, &layout.cache)?;

@@ -2,8 +2,9 @@
 //!
 //! PostgreSQL is Debian's (`apt-get install -y postgresql` when `initdb` is missing and we are root), run as an
 //! unprivileged user (`postgres`, through `runuser`, when we are root), with its data, socket and log in a folder
-//! under target/ and a port on 127.0.0.1. Tests reach it through `HELM_API_TEST_POSTGRES`, a URL to a database
-//! they may create tables and databases in.
+//! under target/ and a port on 127.0.0.1, serving TLS with a certificate from a CA of its own. Tests reach it
+//! through `HELM_API_TEST_POSTGRES`, a URL (sslmode=disable) to a database they may create tables and databases
+//! in, and `HELM_API_TEST_POSTGRES_CA`, that CA.
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::fs::PermissionsExt;
@@ -34,6 +35,11 @@ impl Postgres {
         self.dir.join("data")
     }
 
+    /// The CA that signed the server's TLS certificate (for `sslmode=verify-full&sslrootcert=...`).
+    pub fn ca(&self) -> PathBuf {
+        self.dir.join("pki/ca.crt")
+    }
+
     fn is_running(&self) -> bool {
         self.data().join("postmaster.pid").is_file()
     }
@@ -49,9 +55,13 @@ impl Postgres {
             std::fs::remove_dir_all(&self.dir).with_context(|| format!("removing {}", self.dir.display()))?;
         }
         std::fs::create_dir_all(&self.dir)?;
+        // TLS with a certificate for 127.0.0.1 from a CA of its own, so tests cover every sslmode.
+        let pki = self.dir.join("pki");
+        cluster::make_pki(&pki)?;
+        std::fs::set_permissions(pki.join("apiserver.key"), std::fs::Permissions::from_mode(0o600))?;
         let user = server_user();
         if let Some(user) = &user {
-            run(Command::new("chown").args([&format!("{user}:"), &self.dir.display().to_string()]))?;
+            run(Command::new("chown").args(["-R", &format!("{user}:"), &self.dir.display().to_string()]))?;
             // The server's user must be able to reach its folder: give others search (x) permission on the
             // folders above it that lack it (the checkout may live under /root).
             let mut dir = self.dir.parent();
@@ -74,9 +84,12 @@ impl Postgres {
             &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
         )?;
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200 -c ssl=on \
+             -c ssl_cert_file={} -c ssl_key_file={}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            pki.join("apiserver.crt").display(),
+            pki.join("apiserver.key").display()
         );
         let log = self.dir.join("postgres.log").display().to_string();
         as_user(&user, &bin.join("pg_ctl"), &["-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start"])?;
@@ -197,6 +210,7 @@ pub fn run_postgres(root: &Path, args: &[String]) -> Result<()> {
         Some("down") => pg.down(),
         Some("env") => {
             println!("export HELM_API_TEST_POSTGRES='{}'", pg.url());
+            println!("export HELM_API_TEST_POSTGRES_CA='{}'", pg.ca().display());
             Ok(())
         }
         // Starts and stops what `cargo xtask ci` runs the tests against, to check that part alone.
@@ -239,6 +253,7 @@ impl CiServices {
             ("HELM_API_TEST_KUBECONFIG".to_owned(), layout.kubeconfig().display().to_string()),
             ("HELM_API_TEST_HELM".to_owned(), bins.helm.display().to_string()),
             ("HELM_API_TEST_POSTGRES".to_owned(), pg.url()),
+            ("HELM_API_TEST_POSTGRES_CA".to_owned(), pg.ca().display().to_string()),
             ("HELM_API_TEST_REQUIRE".to_owned(), "1".to_owned()),
         ];
         services.postgres = Some(pg);

@@ -21,12 +21,9 @@ async fn sql_tables_labels_and_namespaces() {
     let Some(url) = service("HELM_API_TEST_POSTGRES", "sql_tables_labels_and_namespaces") else { return };
     let db = TestDatabase::create(&url).await;
     let driver = SqlDriver::connect(&db.url, "default").await.expect("connect");
-    // A second connection finds the migrations applied and changes nothing. Without sslmode, TLS is tried and
-    // plain TCP accepted from this server without TLS; sslmode=require refuses it, as lib/pq does.
+    // A second connection finds the migrations applied and changes nothing (sslmode unset: TLS when offered).
     let plain = db.url.replace("?sslmode=disable", "").replace("&sslmode=disable", "");
     let again = SqlDriver::connect(&plain, "default").await.expect("connect again, sslmode unset");
-    let required = format!("{plain}{}sslmode=require", if plain.contains('?') { '&' } else { '?' });
-    assert!(SqlDriver::connect(&required, "default").await.is_err(), "TLS required from a server without it");
 
     let mut r = suite::release("web", 1, Status::Deployed);
     r.namespace = "team-a".to_owned();
@@ -55,4 +52,23 @@ async fn sql_tables_labels_and_namespaces() {
     let deleted = driver.delete(&release_key("web", 1)).await.expect("delete");
     assert_eq!(deleted.labels.get("team").map(String::as_str), Some("blue"));
     assert!(matches!(driver.delete(&release_key("web", 1)).await, Err(Error::ReleaseNotFound)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_tls_modes_as_lib_pq() {
+    let Some(url) = service("HELM_API_TEST_POSTGRES", "sql_tls_modes_as_lib_pq") else { return };
+    let Some(ca) = service("HELM_API_TEST_POSTGRES_CA", "sql_tls_modes_as_lib_pq") else { return };
+    let db = TestDatabase::create(&url).await;
+    let plain = db.url.replace("?sslmode=disable", "").replace("&sslmode=disable", "");
+    let with = |extra: &str| format!("{plain}{}{extra}", if plain.contains('?') { '&' } else { '?' });
+    // require: encrypted, any certificate (libpq's meaning); verify-full: the test CA and the host name.
+    for mode in ["sslmode=require", "sslmode=prefer", &format!("sslmode=verify-full&sslrootcert={ca}")] {
+        let driver = SqlDriver::connect(&with(mode), "default").await.unwrap_or_else(|e| panic!("{mode}: {e:?}"));
+        let r = suite::release("tls", 1, Status::Deployed);
+        driver.create(&release_key("tls", 1), &r).await.expect("create");
+        assert_eq!(driver.get(&release_key("tls", 1)).await.expect("get").version, 1);
+        driver.delete(&release_key("tls", 1)).await.expect("delete");
+    }
+    // verify-full against the system's roots refuses the test CA's certificate.
+    assert!(SqlDriver::connect(&with("sslmode=verify-full"), "default").await.is_err());
 }
