@@ -240,7 +240,32 @@ pub fn repositories(info: Option<proto::RepoInfo>) -> Result<Vec<Repository>> {
 fn kube_credentials(info: Option<proto::KubeInfo>) -> Result<KubeCredentials> {
     let info = info.unwrap_or_default();
     name::validate_namespace(&info.namespace)?;
-    Ok(KubeCredentials { kubeconfig: info.kubeconfig, context: info.context, namespace: info.namespace })
+    let credentials = KubeCredentials { kubeconfig: info.kubeconfig, context: info.context, namespace: info.namespace };
+    check_kubeconfig(&credentials)?;
+    Ok(credentials)
+}
+
+/// Checks that a kubeconfig parses and names the context to use. Messages never quote the
+/// kubeconfig: a parse error could echo a token.
+fn check_kubeconfig(kube: &KubeCredentials) -> Result<()> {
+    if kube.kubeconfig.trim().is_empty() {
+        return Ok(());
+    }
+    let config = kube::config::Kubeconfig::from_yaml(&kube.kubeconfig)
+        .map_err(|_| Error::InvalidArgument("kubeinfo.kubeconfig is not a valid kubeconfig".to_owned()))?;
+    let wanted = if kube.context.is_empty() { config.current_context.clone() } else { Some(kube.context.clone()) };
+    let Some(wanted) = wanted else {
+        return Err(Error::InvalidArgument(
+            "kubeinfo.kubeconfig has no current-context: set kubeinfo.context".to_owned(),
+        ));
+    };
+    if !config.contexts.iter().any(|c| c.name == wanted) {
+        return Err(Error::InvalidArgument(format!(
+            "kubeinfo.context {:?} is not a context of the kubeconfig",
+            wanted.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(())
 }
 
 fn check_owner(principal: &Principal, context: &Context) -> Result<()> {

@@ -84,11 +84,18 @@ async fn bad_contexts_are_refused_and_change_nothing() {
         json!({"name": "dupe", "kubeinfo": {"kubeconfig": KUBECONFIG}, "repoinfo": {"entrys": [{"name": "a", "url": "https://x"}, {"name": "a", "url": "https://y"}]}}),
         json!({"name": "badkube", "kubeinfo": {"kubeconfig": "not a kubeconfig"}}),
         json!({"name": "test", "kubeinfo": {"kubeconfig": 42}}),
+        json!({"name": "yaml", "kubeinfo": {"kubeconfig": "clusters: [unclosed"}}),
+        json!({"name": "noctx", "kubeinfo": {"kubeconfig": KUBECONFIG, "context": "elsewhere"}}),
+        json!({"name": "nocurrent", "kubeinfo": {"kubeconfig": "apiVersion: v1\nkind: Config\nclusters: []\n"}}),
     ];
     for case in cases {
         let answer = app.alice("POST", "/v1/context", Some(&case.to_string())).await;
         assert_error(&answer, 400, 3);
     }
+    let leaky = json!({"name": "leak", "kubeinfo": {"kubeconfig": "users: SECRET-IN-BAD-YAML: [\n"}});
+    let answer = app.alice("POST", "/v1/context", Some(&leaky.to_string())).await;
+    assert_error(&answer, 400, 3);
+    assert!(!answer.text.contains("SECRET"), "{}", answer.text);
     for body in ["{", "[]", "\"x\""] {
         assert_error(&app.alice("POST", "/v1/context", Some(body)).await, 400, 3);
     }

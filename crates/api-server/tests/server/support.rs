@@ -21,7 +21,7 @@ pub const BOB: &str = "bob-token-0123456789ab";
 pub const ROOT: &str = "root-token-0123456789a";
 
 /// A kubeconfig whose text must never appear at rest or in responses.
-pub const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:6443'}\nusers:\n- name: u\n  user: {token: SECRET-KUBE-TOKEN-42}\n";
+pub const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:6443'}\nusers:\n- name: u\n  user: {token: SECRET-KUBE-TOKEN-42}\ncontexts:\n- name: ctx\n  context: {cluster: c, user: u}\ncurrent-context: ctx\n";
 
 /// One backend call: the operation, the context it ran in, the request as canonical JSON.
 #[derive(Clone, Debug)]
