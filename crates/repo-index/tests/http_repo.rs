@@ -188,3 +188,76 @@ fn repositories_file_round_trip() {
     assert!(file.remove("b"));
     assert!(!file.has("b"));
 }
+
+/// `helm repo add` and `helm search repo -o json` from the real helm over the
+/// same nginx-served repository agree with our index download and search.
+#[tokio::test]
+async fn search_matches_real_helm() {
+    let Some(helm) = services::helm() else {
+        assert!(
+            std::env::var("HELM_API_TEST_REQUIRE").as_deref() != Ok("1"),
+            "search_matches_real_helm: HELM_API_TEST_HELM is required (HELM_API_TEST_REQUIRE=1)"
+        );
+        eprintln!("search_matches_real_helm: skipped, HELM_API_TEST_HELM not set");
+        return;
+    };
+    let Some(server) = nginx("search_matches_real_helm") else { return };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/search-repo/stable.yaml");
+    std::fs::copy(&fixture, server.www.join("index.yaml")).unwrap();
+    let home = TempDir::new("helm");
+    let helm_run = |args: &[&str]| -> String {
+        let out = std::process::Command::new(&helm)
+            .args(args)
+            .env("HELM_CONFIG_HOME", home.0.join("config"))
+            .env("HELM_CACHE_HOME", home.0.join("cache"))
+            .env("HELM_DATA_HOME", home.0.join("data"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "helm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    helm_run(&["repo", "add", "stable", &server.http("")]);
+    let cache = TempDir::new("cache");
+    let repo = ChartRepository::new(entry("stable", server.http("")), &cache.0, DownloadLimits::default()).unwrap();
+    let index = repo.update_index().await.unwrap().index.index;
+    let cases: &[(&[&str], bool, bool, bool)] = &[
+        (&[], false, false, false),
+        (&["nginx"], false, false, false),
+        (&["database"], false, false, false),
+        (&["database"], true, false, false),
+        (&["nginx"], false, true, false),
+        (&["maria|postgres"], false, false, true),
+        (&["web", "server"], false, false, false),
+    ];
+    for (terms, versions, devel, regexp) in cases {
+        let mut args = vec!["search", "repo"];
+        args.extend(terms.iter());
+        if *versions {
+            args.push("--versions");
+        }
+        if *devel {
+            args.push("--devel");
+        }
+        if *regexp {
+            args.push("--regexp");
+        }
+        args.extend(["-o", "json"]);
+        let theirs: serde_json::Value = serde_json::from_str(&helm_run(&args)).unwrap();
+        let options = repo_index::SearchOptions {
+            terms: terms.iter().map(|s| s.to_string()).collect(),
+            regexp: *regexp,
+            versions: *versions,
+            devel: *devel,
+            version: String::new(),
+        };
+        let ours: Vec<serde_json::Value> = repo_index::search_repositories(&[("stable", &index)], &options)
+            .unwrap()
+            .iter()
+            .map(|r| {
+                serde_json::json!({"name": r.name, "version": r.chart.metadata.version,
+                    "app_version": r.chart.metadata.app_version, "description": r.chart.metadata.description})
+            })
+            .collect();
+        assert_eq!(serde_json::Value::Array(ours), theirs, "helm {args:?}");
+    }
+}
