@@ -141,6 +141,17 @@ fn translate(p: &str) -> String {
                             }
                             out.push_str(&format!("\\x{{{n:X}}}"));
                         }
+                        'p' | 'P' if chars.peek() == Some(&'{') => {
+                            // A Unicode class name in braces, copied whole.
+                            out.push('\\');
+                            out.push(e);
+                            for n in chars.by_ref() {
+                                out.push(n);
+                                if n == '}' {
+                                    break;
+                                }
+                            }
+                        }
                         'b' if !in_class => out.push_str("(?-u:\\b)"),
                         'B' if !in_class => out.push_str("(?-u:\\B)"),
                         'Q' if !in_class => {

@@ -578,6 +578,49 @@ for i, text in enumerate(random_strings(40)):
         add("r-" + fn.split()[0], t)
 
 
+# ---- regexes over inputs ----
+PATTERNS = [r"a+", r"a*", r"a*?", r"(a|ab)(c|bcd)(d*)", r"\d+\.?\d*", r"[[:upper:]][a-z]*", r"\bx", r"x\b", r"^", r"$", r"(?m)^\w",
+            r"(\w+)=(\w*)", r"[^,]+", r",?", r"é+", r"(?i)É", r".", r"(?s).", r"\s*", r"[\p{Greek}]+", r"(a)|(b)", r"a{2,3}",
+            r"a{2,}?", r"(?U)a+", r"\p{Lu}", r"[a\-z]", r"\x{65}", r"[^\x00-\x7f]", r"(?:ab)+", r"a|"]
+TEXTS = ["", "aaa", "abcd", "x=1,y=,z=abc", "Hello World", "été ÉTÉ", "a\nb\nxx", "ΣΑΣ σας", "3.14 and 42", "b x xb bx"]
+for pat in PATTERNS:
+    for text in TEXTS:
+        p_, t_ = json.dumps(pat, ensure_ascii=False), json.dumps(text, ensure_ascii=False)
+        add("re-findall", f'{{{{ regexFindAll {p_} {t_} -1 }}}}')
+        add("re-replace", f'{{{{ regexReplaceAll {p_} {t_} "<${{1}}$0>" }}}}')
+        add("re-split", f'{{{{ regexSplit {p_} {t_} -1 }}}}')
+
+# ---- numbers as text ----
+NUMBER_TEXTS = ["0", "-0", "+0", "007", "08", "0x", "0xg", "0x7FFFFFFFFFFFFFFF", "0x8000000000000000", "-0x8000000000000000",
+                "1e2", "1E2", "1.e2", ".e2", "1_0", "1__0", "0b1_0", "0o_7", "0_o7", " 1", "1 ", "\t1", "١٢٣", "1.0000",
+                "1.0001", "00.000", "12.", "1.2.3", "Infinity", "-inf", "+NaN", "nan(0)", "1e-5", "0x1p4", "0x1.p1", "0x.8p1",
+                "1e+308", "2e308", "-2e308", "9007199254740993", "123456789012345678901234567890", "-", "+", ".", "e", "1e1_0"]
+for text in NUMBER_TEXTS:
+    t_ = json.dumps(text, ensure_ascii=False)
+    for fn in ["int", "int64", "float64", "atoi", "toDecimal", "add1", "addf 0"]:
+        add("n-" + fn.split()[0], f'{{{{ {fn} {t_} }}}}')
+
+# ---- merges of random nested dicts ----
+def random_dicts(count, seed=11):
+    import random
+    rng = random.Random(seed)
+    def value(depth):
+        r = rng.random()
+        if depth < 2 and r < 0.3:
+            return tmpl_dict(depth + 1)
+        choices = ['""', '"x"', '0', '1', 'false', 'true', 'nil', '(list)', '(list 1)', '(dict)', '2.5', '0.0']
+        return rng.choice(choices)
+    def tmpl_dict(depth):
+        keys = rng.sample(["a", "b", "c", "d"], rng.randint(0, 3))
+        return "(dict " + " ".join(f'"{k}" {value(depth)}' for k in keys) + ")"
+    return [(tmpl_dict(0), tmpl_dict(0)) for _ in range(count)]
+
+
+for dst, src in random_dicts(60):
+    for fn in ["merge", "mergeOverwrite"]:
+        add("m-" + fn, f'{{{{ $d := {dst} }}}}{{{{ $r := {fn} $d {src} }}}}{{{{ mustToJson $d }}}} {{{{ mustToJson $r }}}}')
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "cases.json"), "w") as f:
