@@ -479,3 +479,33 @@ async fn metrics_count_requests_by_route_and_outcome() {
     assert!(text.contains(r#"method="GET /v1/{contextName}/release/{releaseName}",code="NotFound"} 1"#), "{text}");
     assert!(text.contains(r#"method="POST /v1/context",code="Ok"} 1"#), "{text}");
 }
+
+/// Every route of docs/openapi.json (generated from the proto's HTTP annotations) is served.
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let app = test_app().await.with_context().await;
+    let openapi: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../docs/openapi.json")).expect("docs/openapi.json");
+    let mut routes = 0;
+    for (path, verbs) in openapi["paths"].as_object().unwrap() {
+        let uri = path
+            .replace("{contextName}", "test")
+            .replace("{releaseName}", "web")
+            .replace("{name}", "gone")
+            .replace("{repo}", "bitnami")
+            .replace("{chartName}", "mariadb")
+            .replace("{chartVersion}", "1.0.0")
+            .replace("{keyword}", "maria")
+            .replace("{regexp}", "false");
+        for verb in verbs.as_object().unwrap().keys() {
+            let body = (verb != "get").then_some(r#"{"repoChartName": "bitnami/mariadb", "releaseName": "web"}"#);
+            let answer = app.alice(&verb.to_uppercase(), &uri, body).await;
+            // A served route answers success or the service's own error, never the router's 404 or 405.
+            let served = answer.status != 405 && answer.body["message"] != "Not Found" && answer.body["code"].is_i64()
+                || answer.status.is_success();
+            assert!(served, "{verb} {path} -> {uri}: {} {}", answer.status, answer.text);
+            routes += 1;
+        }
+    }
+    assert_eq!(routes, 26, "every binding of the proto");
+}
