@@ -23,6 +23,9 @@ pub(crate) enum PrivateKey {
     P384(p384::SecretKey),
     /// Ed25519.
     Ed25519(Box<ed25519_dalek::SigningKey>),
+    /// X25519 (Go's `*ecdh.PrivateKey` from PKCS #8), kept as its PKCS #8 DER: it can neither
+    /// sign nor go in a certificate.
+    X25519(Vec<u8>),
 }
 
 /// OIDs Sprig's keys and certificates use.
@@ -37,6 +40,8 @@ pub(crate) mod oid {
     pub const ECDSA_SHA256: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
     /// ecdsa-with-SHA384.
     pub const ECDSA_SHA384: &[u64] = &[1, 2, 840, 10045, 4, 3, 3];
+    /// id-X25519.
+    pub const X25519: &[u64] = &[1, 3, 101, 110];
     /// id-Ed25519.
     pub const ED25519: &[u64] = &[1, 3, 101, 112];
     /// prime256v1.
@@ -52,6 +57,7 @@ impl PrivateKey {
         Ok(match self {
             PrivateKey::Rsa(k) => pem::encode("RSA PRIVATE KEY", k.to_pkcs1_der().map_err(|x| e(&x))?.as_bytes()),
             PrivateKey::Dsa(d) => pem::encode("DSA PRIVATE KEY", d),
+            PrivateKey::X25519(d) => pem::encode("PRIVATE KEY", d),
             PrivateKey::P256(k) => {
                 let point = k.public_key().to_encoded_point(false);
                 pem::encode("EC PRIVATE KEY", &sec1(&k.to_bytes(), oid::P256, point.as_bytes()))
@@ -77,6 +83,7 @@ impl PrivateKey {
         Ok(match self {
             PrivateKey::Rsa(k) => k.to_public_key().to_public_key_der().map_err(|x| e(&x))?.into_vec(),
             PrivateKey::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".to_owned()),
+            PrivateKey::X25519(_) => return Err("x509: unsupported public key type: *ecdh.PublicKey".to_owned()),
             PrivateKey::P256(k) => k.public_key().to_public_key_der().map_err(|x| e(&x))?.into_vec(),
             PrivateKey::P384(k) => k.public_key().to_public_key_der().map_err(|x| e(&x))?.into_vec(),
             PrivateKey::Ed25519(k) => {
@@ -89,7 +96,7 @@ impl PrivateKey {
     pub(crate) fn signature_algorithm(&self) -> Result<Vec<u8>, String> {
         Ok(match self {
             PrivateKey::Rsa(_) => der::seq(&[der::oid(oid::SHA256_RSA), der::null()]),
-            PrivateKey::Dsa(_) => {
+            PrivateKey::Dsa(_) | PrivateKey::X25519(_) => {
                 return Err("x509: certificate private key does not implement crypto.Signer".to_owned());
             }
             PrivateKey::P256(_) => der::seq(&[der::oid(oid::ECDSA_SHA256)]),
@@ -106,7 +113,7 @@ impl PrivateKey {
                 let sig: rsa::pkcs1v15::Signature = signer.try_sign(data).map_err(|e| e.to_string())?;
                 signature::SignatureEncoding::to_vec(&sig)
             }
-            PrivateKey::Dsa(_) => {
+            PrivateKey::Dsa(_) | PrivateKey::X25519(_) => {
                 return Err("x509: certificate private key does not implement crypto.Signer".to_owned());
             }
             PrivateKey::P256(k) => {
@@ -229,6 +236,11 @@ fn parse_pkcs8(bytes: &[u8]) -> Result<PrivateKey, String> {
         let seed: [u8; 32] =
             seed.try_into().map_err(|_| format!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
         Ok(PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&seed))))
+    } else if arcs == oid::X25519 {
+        match read_tlv(private) {
+            Some((0x04, key, _)) if key.len() == 32 => Ok(PrivateKey::X25519(bytes.to_vec())),
+            _ => Err("x509: failed to parse X25519 private key embedded in PKCS#8: invalid size".to_owned()),
+        }
     } else {
         let text: Vec<String> = arcs.iter().map(u64::to_string).collect();
         Err(format!("x509: PKCS#8 wrapping contained private key with unknown algorithm: {}", text.join(".")))
