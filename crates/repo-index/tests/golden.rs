@@ -157,3 +157,61 @@ fn generated_index_fast_equals_exact() {
     assert!(repo_index::index::decode_cached(&bytes, "other").is_err());
     assert!(repo_index::index::decode_cached(&bytes[..bytes.len() / 2], &sha).is_err());
 }
+
+/// Mutated inputs: wherever the fast reader answers by itself, its answer is
+/// the full reader's (lines dropped, repeated, re-indented or cut short).
+#[test]
+fn fast_path_agrees_on_mutations() {
+    let (dir, cases, _) = golden("index-load");
+    let mut inputs: Vec<String> =
+        cases.iter().filter_map(|c| String::from_utf8(index_bytes(&dir, c)).ok()).filter(|s| !s.is_empty()).collect();
+    inputs.push(generate::index_yaml(2, 3));
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let (mut checked, mut fast_answers) = (0, 0);
+    for input in &inputs {
+        for _ in 0..60 {
+            let mut lines: Vec<String> = input.lines().map(str::to_string).collect();
+            let i = next(lines.len());
+            match next(6) {
+                0 => {
+                    lines.remove(i);
+                }
+                1 => {
+                    let l = lines[i].clone();
+                    lines.insert(i, l);
+                }
+                2 => lines[i] = format!("  {}", lines[i]),
+                3 => lines[i] = lines[i].trim_start_matches(' ').chars().skip(next(2)).collect(),
+                4 => {
+                    let cut = next(lines[i].len() + 1);
+                    lines[i] = lines[i].chars().take(cut).collect();
+                }
+                _ => {
+                    let j = next(lines.len());
+                    lines.swap(i, j);
+                }
+            }
+            let text = lines.join("\n") + "\n";
+            checked += 1;
+            if !fast_path_accepts(text.as_bytes()) {
+                continue;
+            }
+            fast_answers += 1;
+            let fast = load_index(text.as_bytes(), "m");
+            let exact = load_index_exact(text.as_bytes(), "m");
+            let same = match (&fast, &exact) {
+                (Ok(a), Ok(b)) => a == b,
+                (Err(a), Err(b)) => a.to_string() == b.to_string(),
+                _ => false,
+            };
+            assert!(same, "fast and exact readers differ on:\n{text}\nfast: {fast:?}\nexact: {exact:?}");
+        }
+    }
+    assert!(fast_answers > checked / 10, "only {fast_answers} of {checked} mutations stayed on the fast path");
+}
