@@ -1,5 +1,8 @@
 //! `helmrs`: a helm-compatible command line over helm-core. It only turns flags into options.
 
+mod go_time;
+mod release_cmds;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +22,9 @@ struct Cli {
 enum Command {
     /// Locally render templates, as `helm template`.
     Template(TemplateArgs),
+    /// Release commands (install, upgrade, rollback, uninstall, list, history, status, get).
+    #[command(flatten)]
+    Release(release_cmds::ReleaseCommand),
 }
 
 #[derive(Args)]
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Template(args) => template(args),
+        Command::Release(command) => release_cmds::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

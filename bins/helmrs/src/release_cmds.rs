@@ -1,0 +1,765 @@
+//! `helmrs install|upgrade|rollback|uninstall|list|history|status|get values|get manifest`: Helm's flags and outputs over helm-core's actions.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use helm_core::{
+    Configuration, Install, InstallOptions, List, ListOptions, ListSort, Rollback, RollbackOptions, StorageDriver,
+    Uninstall, UninstallOptions, Upgrade, UpgradeOptions, ValuesOptions, release_info,
+};
+use release_storage::{Release, Status};
+use serde_json::{Value as Json, json};
+
+use crate::go_time::{ansic, list_time};
+
+/// The release commands.
+#[derive(Subcommand)]
+pub enum ReleaseCommand {
+    /// Install a chart, as `helm install`.
+    Install(InstallArgs),
+    /// Upgrade a release, as `helm upgrade`.
+    Upgrade(UpgradeArgs),
+    /// Roll a release back, as `helm rollback`.
+    Rollback(RollbackArgs),
+    /// Uninstall a release, as `helm uninstall`.
+    Uninstall(UninstallArgs),
+    /// List releases, as `helm list`.
+    #[command(alias = "ls")]
+    List(ListArgs),
+    /// Fetch release history, as `helm history`.
+    #[command(alias = "hist")]
+    History(HistoryArgs),
+    /// Display the status of a release, as `helm status`.
+    Status(StatusArgs),
+    /// Download extended information of a release, as `helm get`.
+    #[command(subcommand)]
+    Get(GetCommand),
+}
+
+/// `helm get` subcommands.
+#[derive(Subcommand)]
+pub enum GetCommand {
+    /// The values file of a release.
+    Values(GetValuesArgs),
+    /// The manifest of a release.
+    Manifest(GetManifestArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct Kube {
+    /// Path to the kubeconfig file.
+    #[arg(long = "kubeconfig", global = true)]
+    kubeconfig: Option<PathBuf>,
+    /// Name of the kubeconfig context to use.
+    #[arg(long = "kube-context", global = true)]
+    kube_context: Option<String>,
+    /// Namespace scope for this request.
+    #[arg(short = 'n', long = "namespace", global = true)]
+    namespace: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ValueArgs {
+    /// Specify values in a YAML file (can specify multiple).
+    #[arg(short = 'f', long = "values")]
+    values: Vec<PathBuf>,
+    /// Set values on the command line.
+    #[arg(long = "set")]
+    set: Vec<String>,
+    /// Set STRING values on the command line.
+    #[arg(long = "set-string")]
+    set_string: Vec<String>,
+    /// Set values from files.
+    #[arg(long = "set-file")]
+    set_file: Vec<String>,
+    /// Set JSON values on the command line.
+    #[arg(long = "set-json")]
+    set_json: Vec<String>,
+    /// Set a literal STRING value.
+    #[arg(long = "set-literal")]
+    set_literal: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct InstallArgs {
+    /// `[NAME] CHART`.
+    #[arg(num_args = 1..=2, required = true)]
+    args: Vec<String>,
+    #[command(flatten)]
+    kube: Kube,
+    #[command(flatten)]
+    values: ValueArgs,
+    /// Generate the name (and omit the NAME parameter).
+    #[arg(short = 'g', long = "generate-name")]
+    generate_name: bool,
+    /// Create the release namespace if not present.
+    #[arg(long = "create-namespace")]
+    create_namespace: bool,
+    /// Simulate an install.
+    #[arg(long = "dry-run")]
+    dry_run: bool,
+    /// Prevent hooks from running during install.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Skip CRDs.
+    #[arg(long = "skip-crds")]
+    skip_crds: bool,
+    /// Wait until all resources are ready.
+    #[arg(long = "wait")]
+    wait: bool,
+    /// Wait until all Jobs have completed.
+    #[arg(long = "wait-for-jobs")]
+    wait_for_jobs: bool,
+    /// Time to wait for any individual Kubernetes operation (like `5m0s`).
+    #[arg(long = "timeout", default_value = "5m0s")]
+    timeout: String,
+    /// Delete the installation on failure.
+    #[arg(long = "atomic")]
+    atomic: bool,
+    /// Add a custom description.
+    #[arg(long = "description")]
+    description: Option<String>,
+    /// Labels added to release metadata (key=value, comma-separated).
+    #[arg(short = 'l', long = "labels", value_delimiter = ',')]
+    labels: Vec<String>,
+    /// Take ownership of existing resources.
+    #[arg(long = "take-ownership")]
+    take_ownership: bool,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct UpgradeArgs {
+    /// `RELEASE CHART`.
+    release: String,
+    chart: String,
+    #[command(flatten)]
+    kube: Kube,
+    #[command(flatten)]
+    values: ValueArgs,
+    /// Run an install if the release does not exist.
+    #[arg(short = 'i', long = "install")]
+    install: bool,
+    /// Reuse the last release's values and merge in overrides.
+    #[arg(long = "reuse-values")]
+    reuse_values: bool,
+    /// Reset the values to the ones built into the chart.
+    #[arg(long = "reset-values")]
+    reset_values: bool,
+    /// Reset to the chart's values, then reuse the last release's and merge overrides.
+    #[arg(long = "reset-then-reuse-values")]
+    reset_then_reuse_values: bool,
+    /// Create the release namespace (with --install).
+    #[arg(long = "create-namespace")]
+    create_namespace: bool,
+    /// Simulate an upgrade.
+    #[arg(long = "dry-run")]
+    dry_run: bool,
+    /// Disable pre/post upgrade hooks.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Wait until all resources are ready.
+    #[arg(long = "wait")]
+    wait: bool,
+    /// Wait until all Jobs have completed.
+    #[arg(long = "wait-for-jobs")]
+    wait_for_jobs: bool,
+    /// Time to wait for any individual Kubernetes operation.
+    #[arg(long = "timeout", default_value = "5m0s")]
+    timeout: String,
+    /// Roll back on failure.
+    #[arg(long = "atomic")]
+    atomic: bool,
+    /// Delete new resources created in this upgrade when it fails.
+    #[arg(long = "cleanup-on-fail")]
+    cleanup_on_fail: bool,
+    /// Limit the maximum number of revisions saved per release (0: no limit).
+    #[arg(long = "history-max", default_value_t = 10)]
+    history_max: usize,
+    /// Add a custom description.
+    #[arg(long = "description")]
+    description: Option<String>,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct RollbackArgs {
+    /// `RELEASE [REVISION]`.
+    release: String,
+    revision: Option<i64>,
+    #[command(flatten)]
+    kube: Kube,
+    /// Prevent hooks from running during rollback.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Wait until all resources are ready.
+    #[arg(long = "wait")]
+    wait: bool,
+    /// Wait until all Jobs have completed.
+    #[arg(long = "wait-for-jobs")]
+    wait_for_jobs: bool,
+    /// Time to wait for any individual Kubernetes operation.
+    #[arg(long = "timeout", default_value = "5m0s")]
+    timeout: String,
+    /// Delete new resources created in this rollback when it fails.
+    #[arg(long = "cleanup-on-fail")]
+    cleanup_on_fail: bool,
+    /// Limit the maximum number of revisions saved per release.
+    #[arg(long = "history-max", default_value_t = 10)]
+    history_max: usize,
+}
+
+#[derive(Args)]
+pub struct UninstallArgs {
+    /// `RELEASE_NAME [...]`.
+    #[arg(required = true)]
+    releases: Vec<String>,
+    #[command(flatten)]
+    kube: Kube,
+    /// Prevent hooks from running during uninstallation.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Remove all associated resources and mark the release as deleted, but retain the release history.
+    #[arg(long = "keep-history")]
+    keep_history: bool,
+    /// Wait until all the resources are deleted.
+    #[arg(long = "wait")]
+    wait: bool,
+    /// Time to wait for any individual Kubernetes operation.
+    #[arg(long = "timeout", default_value = "5m0s")]
+    timeout: String,
+    /// Add a custom description.
+    #[arg(long = "description")]
+    description: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    kube: Kube,
+    /// List releases across all namespaces.
+    #[arg(short = 'A', long = "all-namespaces")]
+    all_namespaces: bool,
+    /// Show all releases without any filter applied.
+    #[arg(short = 'a', long = "all")]
+    all: bool,
+    /// Show deployed releases.
+    #[arg(long = "deployed")]
+    deployed: bool,
+    /// Show failed releases.
+    #[arg(long = "failed")]
+    failed: bool,
+    /// Show pending releases.
+    #[arg(long = "pending")]
+    pending: bool,
+    /// Show superseded releases.
+    #[arg(long = "superseded")]
+    superseded: bool,
+    /// Show uninstalled releases (if --keep-history was used).
+    #[arg(long = "uninstalled")]
+    uninstalled: bool,
+    /// Show releases that are currently being uninstalled.
+    #[arg(long = "uninstalling")]
+    uninstalling: bool,
+    /// A regular expression; only matching release names are listed.
+    #[arg(short = 'f', long = "filter")]
+    filter: Option<String>,
+    /// Sort by release date.
+    #[arg(short = 'd', long = "date")]
+    date: bool,
+    /// Reverse the sort order.
+    #[arg(short = 'r', long = "reverse")]
+    reverse: bool,
+    /// Maximum number of releases to fetch.
+    #[arg(short = 'm', long = "max", default_value_t = 256)]
+    max: usize,
+    /// Next release index in the list.
+    #[arg(long = "offset", default_value_t = 0)]
+    offset: usize,
+    /// Output short (quiet) listing format.
+    #[arg(short = 'q', long = "short")]
+    short: bool,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    release: String,
+    #[command(flatten)]
+    kube: Kube,
+    /// Maximum number of revisions to include in history.
+    #[arg(long = "max", default_value_t = 256)]
+    max: usize,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    release: String,
+    #[command(flatten)]
+    kube: Kube,
+    /// If set, display the status of the named release with revision.
+    #[arg(long = "revision", default_value_t = 0)]
+    revision: i64,
+    /// If set, display the description message of the named release.
+    #[arg(long = "show-desc")]
+    show_desc: bool,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct GetValuesArgs {
+    release: String,
+    #[command(flatten)]
+    kube: Kube,
+    /// Dump all (computed) values.
+    #[arg(short = 'a', long = "all")]
+    all: bool,
+    /// Get the named release with revision.
+    #[arg(long = "revision", default_value_t = 0)]
+    revision: i64,
+    /// Output format: table, json, yaml.
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    output: String,
+}
+
+#[derive(Args)]
+pub struct GetManifestArgs {
+    release: String,
+    #[command(flatten)]
+    kube: Kube,
+    /// Get the named release with revision.
+    #[arg(long = "revision", default_value_t = 0)]
+    revision: i64,
+}
+
+/// Runs a release command on a fresh runtime.
+pub fn run(command: ReleaseCommand) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let out = runtime.block_on(dispatch(command))?;
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+async fn configuration(kube: &Kube) -> Result<Configuration> {
+    let path = match &kube.kubeconfig {
+        Some(p) => p.clone(),
+        None => match std::env::var_os("KUBECONFIG") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".kube/config"),
+        },
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let driver = match std::env::var("HELM_DRIVER").unwrap_or_default().to_lowercase().as_str() {
+        "" | "secret" | "secrets" => StorageDriver::Secret,
+        "configmap" | "configmaps" => StorageDriver::ConfigMap,
+        "memory" => StorageDriver::Memory,
+        "sql" => StorageDriver::Sql(std::env::var("HELM_DRIVER_SQL_CONNECTION_STRING").unwrap_or_default()),
+        other => bail!("unknown driver {other:?}"),
+    };
+    Ok(Configuration::from_kubeconfig_yaml(&text, kube.kube_context.as_deref(), kube.namespace.as_deref(), driver)
+        .await?)
+}
+
+fn merge(v: ValueArgs) -> Result<chart_model::Map> {
+    Ok(ValuesOptions {
+        value_files: v.values,
+        json_values: v.set_json,
+        values: v.set,
+        string_values: v.set_string,
+        file_values: v.set_file,
+        literal_values: v.set_literal,
+    }
+    .merge_values()?)
+}
+
+fn load(path: &str) -> Result<chart_model::Chart> {
+    chart_model::load::load(std::path::Path::new(path)).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Go's `time.ParseDuration` for the usual forms (`300s`, `5m0s`, `1h2m3.5s`, `500ms`).
+fn duration(text: &str) -> Result<Duration> {
+    let mut total = 0f64;
+    let mut rest = text;
+    if rest == "0" {
+        return Ok(Duration::ZERO);
+    }
+    while !rest.is_empty() {
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let number: f64 = rest[..n].parse().with_context(|| format!("time: invalid duration {text:?}"))?;
+        rest = &rest[n..];
+        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let scale = match &rest[..u] {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => bail!("time: invalid duration {text:?}"),
+        };
+        total += number * scale;
+        rest = &rest[u..];
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+async fn dispatch(command: ReleaseCommand) -> Result<String> {
+    match command {
+        ReleaseCommand::Install(a) => install(a).await,
+        ReleaseCommand::Upgrade(a) => upgrade(a).await,
+        ReleaseCommand::Rollback(a) => {
+            let config = configuration(&a.kube).await?;
+            let options = RollbackOptions {
+                version: a.revision.unwrap_or(0),
+                disable_hooks: a.no_hooks,
+                wait: a.wait,
+                wait_for_jobs: a.wait_for_jobs,
+                timeout: duration(&a.timeout)?,
+                cleanup_on_fail: a.cleanup_on_fail,
+                max_history: a.history_max,
+            };
+            Rollback::new(config, options).run(&a.release).await?;
+            Ok("Rollback was a success! Happy Helming!\n".to_owned())
+        }
+        ReleaseCommand::Uninstall(a) => {
+            let config = configuration(&a.kube).await?;
+            let options = UninstallOptions {
+                disable_hooks: a.no_hooks,
+                keep_history: a.keep_history,
+                wait: a.wait,
+                timeout: duration(&a.timeout)?,
+                description: a.description,
+                ..UninstallOptions::default()
+            };
+            let mut out = String::new();
+            for name in &a.releases {
+                let result = Uninstall::new(config.clone(), options.clone()).run(name).await?;
+                out.push_str(&result.info);
+                out.push_str(&format!("release {name:?} uninstalled\n"));
+            }
+            Ok(out)
+        }
+        ReleaseCommand::List(a) => list(a).await,
+        ReleaseCommand::History(a) => {
+            let config = configuration(&a.kube).await?;
+            let history = release_info::history(&config, &a.release, a.max).await?;
+            history_output(&history, &a.output)
+        }
+        ReleaseCommand::Status(a) => {
+            let config = configuration(&a.kube).await?;
+            let mut release = release_info::status(&config, &a.release, a.revision).await?;
+            // `helm status` strips the chart from its output.
+            release.chart = None;
+            status_output(&release, &a.output, a.show_desc)
+        }
+        ReleaseCommand::Get(GetCommand::Values(a)) => {
+            let config = configuration(&a.kube).await?;
+            let values = release_info::get_values(&config, &a.release, a.revision, a.all).await?;
+            let value = chart_model::Value::Map(values);
+            match a.output.as_str() {
+                "json" => Ok(chart_model::json::to_string(&value).map_err(|e| anyhow::anyhow!("{e}"))? + "\n"),
+                "yaml" => Ok(yaml(&value)?),
+                "table" => {
+                    let title = if a.all { "COMPUTED VALUES:" } else { "USER-SUPPLIED VALUES:" };
+                    Ok(format!("{title}\n{}", yaml(&value)?))
+                }
+                other => bail!("invalid format type {other:?}"),
+            }
+        }
+        ReleaseCommand::Get(GetCommand::Manifest(a)) => {
+            let config = configuration(&a.kube).await?;
+            Ok(release_info::get_manifest(&config, &a.release, a.revision).await? + "\n")
+        }
+    }
+}
+
+/// Values as `helm get values` prints YAML (`null` for none).
+fn yaml(value: &chart_model::Value) -> Result<String> {
+    if matches!(value, chart_model::Value::Map(m) if m.is_empty()) {
+        return Ok("null\n".to_owned());
+    }
+    chart_model::yaml::to_string(value).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn install(a: InstallArgs) -> Result<String> {
+    let (name, chart_path) = match (a.generate_name, a.args.as_slice()) {
+        (true, [chart]) => (String::new(), chart.clone()),
+        (false, [name, chart]) => (name.clone(), chart.clone()),
+        (false, [_]) => bail!("must either provide a name or specify --generate-name"),
+        _ => bail!("expected [NAME] CHART"),
+    };
+    let chart = load(&chart_path)?;
+    let values = merge(a.values)?;
+    let config = configuration(&a.kube).await?;
+    let mut labels = std::collections::BTreeMap::new();
+    for l in a.labels {
+        let (k, v) = l.split_once('=').with_context(|| format!("invalid label {l:?}"))?;
+        labels.insert(k.to_owned(), v.to_owned());
+    }
+    let options = InstallOptions {
+        release_name: name,
+        generate_name: a.generate_name,
+        create_namespace: a.create_namespace,
+        dry_run: a.dry_run,
+        disable_hooks: a.no_hooks,
+        skip_crds: a.skip_crds,
+        wait: a.wait,
+        wait_for_jobs: a.wait_for_jobs,
+        timeout: duration(&a.timeout)?,
+        atomic: a.atomic,
+        description: a.description,
+        labels,
+        take_ownership: a.take_ownership,
+    };
+    let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
+    status_output(&release, &a.output, false)
+}
+
+async fn upgrade(a: UpgradeArgs) -> Result<String> {
+    let chart = load(&a.chart)?;
+    let values = merge(a.values)?;
+    let config = configuration(&a.kube).await?;
+    if a.install && release_info::history(&config, &a.release, 0).await.is_err() {
+        let options = InstallOptions {
+            release_name: a.release.clone(),
+            create_namespace: a.create_namespace,
+            dry_run: a.dry_run,
+            disable_hooks: a.no_hooks,
+            wait: a.wait,
+            wait_for_jobs: a.wait_for_jobs,
+            timeout: duration(&a.timeout)?,
+            atomic: a.atomic,
+            description: a.description,
+            ..InstallOptions::default()
+        };
+        let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
+        let mut out = format!("Release {:?} does not exist. Installing it now.\n", a.release);
+        out.push_str(&status_output(&release, &a.output, false)?);
+        return Ok(out);
+    }
+    let options = UpgradeOptions {
+        reuse_values: a.reuse_values,
+        reset_values: a.reset_values,
+        reset_then_reuse_values: a.reset_then_reuse_values,
+        disable_hooks: a.no_hooks,
+        wait: a.wait,
+        wait_for_jobs: a.wait_for_jobs,
+        timeout: duration(&a.timeout)?,
+        atomic: a.atomic,
+        cleanup_on_fail: a.cleanup_on_fail,
+        max_history: a.history_max,
+        description: a.description,
+        dry_run: a.dry_run,
+    };
+    let release = Upgrade::new(config, options).run(&a.release, &chart, &values).await.context("UPGRADE FAILED")?;
+    let mut out = String::new();
+    if a.output == "table" {
+        out.push_str(&format!("Release {:?} has been upgraded. Happy Helming!\n", a.release));
+    }
+    out.push_str(&status_output(&release, &a.output, false)?);
+    Ok(out)
+}
+
+async fn list(a: ListArgs) -> Result<String> {
+    let config = configuration(&a.kube).await?;
+    let mut statuses = Vec::new();
+    for (on, s) in [
+        (a.deployed, Status::Deployed),
+        (a.failed, Status::Failed),
+        (a.pending, Status::PendingInstall),
+        (a.superseded, Status::Superseded),
+        (a.uninstalled, Status::Uninstalled),
+        (a.uninstalling, Status::Uninstalling),
+    ] {
+        if on {
+            statuses.push(s);
+        }
+    }
+    let options = ListOptions {
+        all_namespaces: a.all_namespaces,
+        all: a.all,
+        statuses,
+        filter: a.filter,
+        sort: if a.date { ListSort::Date } else { ListSort::Name },
+        reverse: a.reverse,
+        limit: a.max,
+        offset: a.offset,
+    };
+    let releases = List::new(config, options).run().await?;
+    if a.short {
+        return Ok(releases.iter().map(|r| format!("{}\n", r.name)).collect());
+    }
+    let rows: Vec<Json> = releases
+        .iter()
+        .map(|r| {
+            let info = r.info.clone().unwrap_or_default();
+            json!({
+                "name": r.name,
+                "namespace": r.namespace,
+                "revision": r.version.to_string(),
+                "updated": list_time(&info.last_deployed),
+                "status": info.status.as_str(),
+                "chart": chart_name(r),
+                "app_version": app_version(r),
+            })
+        })
+        .collect();
+    match a.output.as_str() {
+        "json" => Ok(serde_json::to_string(&rows)? + "\n"),
+        "yaml" => json_as_yaml(&Json::Array(rows)),
+        "table" => {
+            let mut table = vec![
+                ["NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"]
+                    .map(str::to_owned)
+                    .to_vec(),
+            ];
+            for row in &rows {
+                table.push(
+                    ["name", "namespace", "revision", "updated", "status", "chart", "app_version"]
+                        .iter()
+                        .map(|k| row[*k].as_str().unwrap_or_default().to_owned())
+                        .collect(),
+                );
+            }
+            Ok(render_table(&table))
+        }
+        other => bail!("invalid format type {other:?}"),
+    }
+}
+
+fn chart_name(r: &Release) -> String {
+    r.chart.as_ref().map_or_else(String::new, |c| format!("{}-{}", c.chart.metadata.name, c.chart.metadata.version))
+}
+
+fn app_version(r: &Release) -> String {
+    r.chart.as_ref().map_or_else(String::new, |c| c.chart.metadata.app_version.clone())
+}
+
+fn history_output(history: &[Release], output: &str) -> Result<String> {
+    let rows: Vec<(Json, Vec<String>)> = history
+        .iter()
+        .map(|r| {
+            let info = r.info.clone().unwrap_or_default();
+            let updated = info.last_deployed.to_rfc3339().unwrap_or_default();
+            (
+                json!({
+                    "revision": r.version,
+                    "updated": updated,
+                    "status": info.status.as_str(),
+                    "chart": chart_name(r),
+                    "app_version": app_version(r),
+                    "description": info.description,
+                }),
+                vec![
+                    r.version.to_string(),
+                    ansic(&info.last_deployed),
+                    info.status.as_str().to_owned(),
+                    chart_name(r),
+                    app_version(r),
+                    info.description.clone(),
+                ],
+            )
+        })
+        .collect();
+    let objects: Vec<Json> = rows.iter().map(|(j, _)| j.clone()).collect();
+    match output {
+        "json" => Ok(serde_json::to_string(&objects)? + "\n"),
+        "yaml" => json_as_yaml(&Json::Array(objects)),
+        "table" => {
+            let mut table = vec![
+                ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"].map(str::to_owned).to_vec(),
+            ];
+            table.extend(rows.into_iter().map(|(_, cells)| cells));
+            Ok(render_table(&table))
+        }
+        other => bail!("invalid format type {other:?}"),
+    }
+}
+
+fn status_output(release: &Release, output: &str, show_desc: bool) -> Result<String> {
+    match output {
+        "json" => return Ok(release.to_json()? + "\n"),
+        "yaml" => {
+            let json: Json = serde_json::from_str(&release.to_json()?)?;
+            return json_as_yaml(&json);
+        }
+        "table" => {}
+        other => bail!("invalid format type {other:?}"),
+    }
+    let info = release.info.clone().unwrap_or_default();
+    let mut out = format!("NAME: {}\n", release.name);
+    if !info.last_deployed.is_zero() {
+        out.push_str(&format!("LAST DEPLOYED: {}\n", ansic(&info.last_deployed)));
+    }
+    out.push_str(&format!("NAMESPACE: {}\n", release.namespace));
+    out.push_str(&format!("STATUS: {}\n", info.status.as_str()));
+    out.push_str(&format!("REVISION: {}\n", release.version));
+    if show_desc {
+        out.push_str(&format!("DESCRIPTION: {}\n", info.description));
+    }
+    let tests: Vec<&release_storage::Hook> =
+        release.hooks.iter().filter(|h| h.events.iter().any(|e| e.as_str() == "test")).collect();
+    if tests.is_empty() {
+        out.push_str("TEST SUITE: None\n");
+    }
+    let notes = info.notes.trim();
+    if !notes.is_empty() {
+        out.push_str(&format!("NOTES:\n{notes}\n"));
+    }
+    Ok(out)
+}
+
+fn json_as_yaml(json: &Json) -> Result<String> {
+    let value =
+        chart_model::json::from_slice(serde_json::to_string(json)?.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    chart_model::yaml::to_string(&value).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// gosuri/uitable as Helm uses it: every cell padded to its column's width, cells joined by a tab.
+fn render_table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> =
+            row.iter().enumerate().map(|(i, cell)| format!("{cell:<width$}", width = widths[i])).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(duration("5m0s").unwrap(), Duration::from_secs(300));
+        assert_eq!(duration("1h2m3s").unwrap(), Duration::from_secs(3723));
+        assert_eq!(duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(duration("5x").is_err());
+    }
+
+    #[test]
+    fn uitable_padding() {
+        let rows = vec![vec!["NAME".to_owned(), "X".to_owned()], vec!["ab".to_owned(), "long".to_owned()]];
+        assert_eq!(render_table(&rows), "NAME\tX   \nab  \tlong\n");
+    }
+}
