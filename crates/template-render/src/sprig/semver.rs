@@ -18,23 +18,51 @@ pub(super) const FUNCTIONS: &[Function] =
 
 type R = Result<Value, FuncError>;
 
-/// A `*semver.Version`.
+/// A `*semver.Version` (what `semver` returns), or a `semver.Version` (what its `Inc*` methods return).
 #[derive(Debug)]
-struct SemVer(Version);
+struct SemVer(Version, bool);
+
+impl SemVer {
+    fn pointer(v: Version) -> Value {
+        Value::object(SemVer(v, true))
+    }
+
+    /// Masterminds' `IncMajor`/`IncMinor`/`IncPatch`: a new version, its original text keeping a `v` prefix.
+    fn increment(&self, which: &str) -> Result<Value, String> {
+        let v = &self.0;
+        let bump = |n: u64, part: &str| {
+            n.checked_add(1).ok_or_else(|| format!("{part} version increment would overflow uint64"))
+        };
+        let next = match which {
+            "IncMajor" => Version::new(bump(v.major(), "major")?, 0, 0, "", ""),
+            "IncMinor" => Version::new(v.major(), bump(v.minor(), "minor")?, 0, "", ""),
+            _ if !v.prerelease().is_empty() => Version::new(v.major(), v.minor(), v.patch(), "", ""),
+            _ => Version::new(v.major(), v.minor(), bump(v.patch(), "patch")?, "", ""),
+        };
+        let prefix = if v.original().starts_with('v') { "v" } else { "" };
+        let next = Version::parse(&format!("{prefix}{next}")).unwrap_or(next);
+        Ok(Value::object(SemVer(next, false)))
+    }
+}
 
 const VERSION_PTR: GoType = GoType::Named("*semver.Version", Kind::Pointer);
 
 impl Object for SemVer {
     fn type_name(&self) -> Cow<'_, str> {
-        Cow::Borrowed("*semver.Version")
+        Cow::Borrowed(if self.1 { "*semver.Version" } else { "semver.Version" })
     }
     fn kind(&self) -> Kind {
-        Kind::Pointer
+        if self.1 { Kind::Pointer } else { Kind::Struct }
     }
     fn method(&self, name: &str) -> Option<Signature> {
         let params: &'static [GoType] = match name {
-            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String" => &[],
-            "Compare" | "LessThan" | "GreaterThan" | "Equal" | "LessThanEqual" | "GreaterThanEqual" => &[VERSION_PTR],
+            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "String" => &[],
+            "IncMajor" | "IncMinor" | "IncPatch" => &[],
+            // Pointer methods: a `semver.Version` value held in an interface cannot call them.
+            "Original" if self.1 => &[],
+            "Compare" | "LessThan" | "GreaterThan" | "Equal" | "LessThanEqual" | "GreaterThanEqual" if self.1 => {
+                &[VERSION_PTR]
+            }
             _ => return None,
         };
         Some(Signature { params, variadic: None })
@@ -64,6 +92,7 @@ impl Object for SemVer {
             "Equal" => Value::Bool(v.compare(&other()?).is_eq()),
             "LessThanEqual" => Value::Bool(v.compare(&other()?).is_le()),
             "GreaterThanEqual" => Value::Bool(v.compare(&other()?).is_ge()),
+            "IncMajor" | "IncMinor" | "IncPatch" => return self.increment(name),
             _ => return Err(format!("no method {name}")),
         })
     }
@@ -75,11 +104,11 @@ impl Object for SemVer {
 /// What copystructure makes of a `*semver.Version`: a new Version with only exported fields
 /// copied, and it has none, so the zero version.
 pub(crate) fn copied_version() -> Value {
-    Value::object(SemVer(Version::new(0, 0, 0, "", "")))
+    SemVer::pointer(Version::new(0, 0, 0, "", ""))
 }
 
 fn semver(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
-    Version::parse(str(a, 0)).map(|v| Value::object(SemVer(v))).map_err(|e| e.to_string())
+    Version::parse(str(a, 0)).map(SemVer::pointer).map_err(|e| e.to_string())
 }
 
 fn semver_compare(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {

@@ -621,6 +621,14 @@ for dst, src in random_dicts(60):
         add("m-" + fn, f'{{{{ $d := {dst} }}}}{{{{ $r := {fn} $d {src} }}}}{{{{ mustToJson $d }}}} {{{{ mustToJson $r }}}}')
 
 
+# ---- semver values from Inc* ----
+many("semverinc", ['{{ (semver "1.2.3").IncMajor }}', '{{ (semver "v1.2.3-rc.1+b").IncMinor }}', '{{ (semver "1.2.3-rc.1").IncPatch }}',
+                   '{{ (semver "1.2.3+meta").IncPatch }}', '{{ (semver "v1.2.3").IncPatch | typeOf }}', '{{ ((semver "1.2.3").IncMajor).Major }}',
+                   '{{ (semver "1.2.3").IncMinor | toString }}', '{{ kindOf ((semver "1.2.3").IncMajor) }}', '{{ (semver "v1.2").IncPatch | mustToJson }}',
+                   '{{ ((semver "1.2.3").IncMajor).Original }}', '{{ ((semver "1.2.3").IncMajor).Compare (semver "1.0.0") }}',
+                   '{{ (semver "1.2.3").Original | typeOf }}', '{{ printf "%v %s" (semver "1.2.3") (semver "v2") }}'])
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "cases.json"), "w") as f:
