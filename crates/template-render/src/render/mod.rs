@@ -275,6 +275,10 @@ const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 const MAP_WRITERS: &[&str] = &["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
 
 fn mentions_writer(text: &str) -> bool {
+    // Most templates contain neither word: a fast substring search rules them out.
+    if !text.contains("set") && !text.contains("merge") {
+        return false;
+    }
     // One pass over the identifiers of the text.
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
