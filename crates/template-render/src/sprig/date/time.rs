@@ -283,6 +283,10 @@ impl Object for LocationValue {
 /// to the Rust side, since host objects cannot be downcast.
 const STATE: &str = "#state";
 
+/// The name of the hidden method that answers Go's `MarshalJSON` text (a quoted RFC 3339 time),
+/// for the JSON and YAML writers: `o.call_method("#json", &[])`.
+pub const JSON: &str = "#json";
+
 /// The time inside a `time.Time` argument.
 pub fn time_arg(v: &Value) -> Option<Time> {
     let Value::Object(o) = v else { return None };
@@ -383,6 +387,13 @@ impl Object for Time {
                 Value::from(self.loc.name()),
                 if self.loc.is_fixed() { Value::Bool(true) } else { self.mono.map_or(Value::Nil, Value::Int64) },
             ]),
+            JSON => {
+                let year = self.fields().year;
+                if !(0..=9999).contains(&year) {
+                    return Err("Time.MarshalJSON: year outside of range [0,9999]".to_owned());
+                }
+                Value::from(format!("\"{}\"", self.format("2006-01-02T15:04:05.999999999Z07:00")))
+            }
             "Format" => Value::from(self.format(args.first().and_then(Value::as_str).unwrap_or(""))),
             "Add" => Value::object(self.add(int(0))),
             "Round" | "Truncate" => {
@@ -409,5 +420,33 @@ impl Object for Time {
             }),
             _ => return Err(format!("no method {name}")),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_json() {
+        let t = Time { unix: 1_614_827_167, nsec: 500_000_000, loc: Location::fixed("", 7_200), mono: None };
+        assert_eq!(t.string(), "2021-03-04 05:06:07.5 +0200 +0200");
+        let json = t.call_method(JSON, &[]).unwrap();
+        assert_eq!(json.as_str(), Some("\"2021-03-04T05:06:07.5+02:00\""));
+        let utc = t.in_location(Location::utc());
+        assert_eq!(utc.call_method(JSON, &[]).unwrap().as_str(), Some("\"2021-03-04T03:06:07.5Z\""));
+        assert!(Time::zero().call_method("IsZero", &[]).unwrap().is_true());
+        assert_eq!(Time::zero().string(), "0001-01-01 00:00:00 +0000 UTC");
+        assert!(Time::now().string().contains(" m=+"));
+    }
+
+    #[test]
+    fn civil_dates() {
+        for days in [-719_468, -1, 0, 1, 59, 365, 11_016, 2_932_896] {
+            let (y, m, d) = civil(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(11_016), (2000, 2, 29));
     }
 }
