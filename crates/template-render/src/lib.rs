@@ -15,8 +15,8 @@ pub mod lex;
 pub mod parse;
 mod quote;
 pub mod registry;
-mod shared_map;
 pub mod render;
+mod shared_map;
 pub mod sprig;
 pub mod value;
 

@@ -25,8 +25,10 @@ pub fn run_case(case: &Json) -> Result<BTreeMap<String, String>, String> {
         chart_model::load::load(&suite_dir().join(path)).map_err(|e| e.to_string())?
     } else {
         let files = case["files"].as_object().expect("a case has chart or files");
-        let mut files: Vec<chart_model::File> =
-            files.iter().map(|(k, v)| chart_model::File::new(k.clone(), v.as_str().expect("text").as_bytes())).collect();
+        let mut files: Vec<chart_model::File> = files
+            .iter()
+            .map(|(k, v)| chart_model::File::new(k.clone(), v.as_str().expect("text").as_bytes()))
+            .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         chart_model::load::from_files(files).map_err(|e| e.to_string())?
     };
