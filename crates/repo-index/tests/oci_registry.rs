@@ -252,3 +252,32 @@ fn oci_references() {
         assert!(OciReference::parse(bad).is_err(), "{bad}");
     }
 }
+
+/// A registry with TLS and htpasswd auth: the CA file is needed (or
+/// insecure mode), and the credentials.
+#[tokio::test]
+async fn tls_registry_with_htpasswd() {
+    let test = "tls_registry_with_htpasswd";
+    let (Some(_), Some(_), Some(bin)) =
+        (require_binary("perl", test), require_binary("openssl", test), require_binary("docker-registry", test))
+    else {
+        return;
+    };
+    let reg = Registry::start_with(&bin, true, true);
+    let ca = reg.certs.as_ref().unwrap().ca.display().to_string();
+    let work = TempDir::new("oci");
+    let (tgz, md) = package(&work.0, "tlschart", "1.0.0");
+    let base = OciReference::parse(&format!("oci://{}/secure", reg.host())).unwrap();
+    let creds = RegistryOptions { username: "helm".into(), password: "s3cret".into(), ..Default::default() };
+    // The registry's certificate is not trusted without its CA.
+    let untrusted = RegistryClient::new(creds.clone()).unwrap();
+    assert!(untrusted.push(&base, &tgz, &md, None).await.is_err());
+    let client = RegistryClient::new(RegistryOptions { ca_file: ca.clone(), ..creds.clone() }).unwrap();
+    client.push(&base, &tgz, &md, None).await.unwrap();
+    let repo = OciReference::parse(&format!("oci://{}/secure/tlschart", reg.host())).unwrap();
+    assert_eq!(client.pull(&repo, "1.0.0").await.unwrap().chart, tgz);
+    let insecure = RegistryClient::new(RegistryOptions { insecure_skip_tls_verify: true, ..creds }).unwrap();
+    assert_eq!(insecure.pull(&repo, "").await.unwrap().chart, tgz);
+    let anonymous = RegistryClient::new(RegistryOptions { ca_file: ca, ..Default::default() }).unwrap();
+    assert!(anonymous.pull(&repo, "").await.is_err());
+}

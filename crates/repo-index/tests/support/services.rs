@@ -200,17 +200,27 @@ impl Drop for Nginx {
 }
 
 /// Debian's `docker-registry` (the distribution registry) on 127.0.0.1,
-/// plain HTTP, optionally with htpasswd auth (user `helm`, password `s3cret`).
+/// plain HTTP or TLS, optionally with htpasswd auth (user `helm`, password `s3cret`).
 pub struct Registry {
     child: Child,
     pub port: u16,
+    /// With TLS: the certificates (the CA signs the server's).
+    pub certs: Option<Certs>,
     _dir: TempDir,
 }
 
 impl Registry {
     pub fn start(binary: &Path, htpasswd: bool) -> Registry {
+        Self::start_with(binary, htpasswd, false)
+    }
+
+    pub fn start_with(binary: &Path, htpasswd: bool, tls: bool) -> Registry {
         let dir = TempDir::new("registry");
         let d = dir.0.clone();
+        let certs = tls.then(|| make_certs(&d));
+        let tls_config = certs.as_ref().map_or_else(String::new, |c| {
+            format!("  tls:\n    certificate: {}\n    key: {}\n", c.server_cert.display(), c.server_key.display())
+        });
         let port = free_port();
         let auth = if htpasswd {
             // bcrypt through the C library's crypt (libxcrypt), as Perl exposes it.
@@ -226,7 +236,7 @@ impl Registry {
             String::new()
         };
         let config = format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_config}{auth}",
             d.join("data").display()
         );
         std::fs::write(d.join("config.yml"), config).unwrap();
@@ -238,7 +248,7 @@ impl Registry {
             .spawn()
             .expect("start docker-registry");
         wait_for_port(port);
-        Registry { child, port, _dir: dir }
+        Registry { child, port, certs, _dir: dir }
     }
 
     pub fn host(&self) -> String {
