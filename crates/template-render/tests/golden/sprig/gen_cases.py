@@ -629,6 +629,18 @@ many("semverinc", ['{{ (semver "1.2.3").IncMajor }}', '{{ (semver "v1.2.3-rc.1+b
                    '{{ (semver "1.2.3").Original | typeOf }}', '{{ printf "%v %s" (semver "1.2.3") (semver "v2") }}'])
 
 
+# ---- Sprig's own Go types handed to other functions ----
+TYPED_VALUES = ['(split "," "a,b")', '(splitList "," "a,b")', '(until 2)', '(chunk 1 (list 1 2))', '(semver "1.2.3")',
+                '((semver "1.2.3").IncMajor)', '(regexFindAll "a" "aa" -1)', '(regexSplit "," "" 0)', '(urlParse "http://h")']
+# (keys and values list a map in Go's random order; len and index are Go's builtins: both left out.)
+TAKERS = ['get {} "_0"', 'hasKey {} "_0"', 'merge (dict) {}', 'pluck "_0" {}', 'set {} "k" 1', 'dig "_0" "" {}',
+          'join "," {}', 'toStrings {}', 'first {}', 'empty {}', 'deepCopy {} | typeOf', 'mustToJson {}', 'sortAlpha {}',
+          'pick {} "_0"', 'urlJoin {}', 'has "a" {}', 'slice {} 0 1', 'default "d" {}', 'typeIsLike "semver.Version" {}']
+for v in TYPED_VALUES:
+    for t in TAKERS:
+        add("gt-" + t.split()[0], "{{ " + t.format(v) + " }}")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "cases.json"), "w") as f:
