@@ -16,6 +16,7 @@ use crate::contexts::Contexts;
 use crate::error::{Error, Result, http_error};
 use crate::gateway;
 use crate::metrics::Metrics;
+use crate::operations::Operations;
 use crate::proto::helm_api_service_server::HelmApiServiceServer;
 use crate::service::ApiService;
 
@@ -26,18 +27,24 @@ pub struct AppOptions {
     pub max_body_bytes: usize,
     /// The longest a request may take to answer (a stream: to its first byte); then DEADLINE_EXCEEDED.
     pub request_timeout: Duration,
+    /// The running operations (the server waits for them at shutdown).
+    pub operations: Operations,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 8 * 1024 * 1024, request_timeout: Duration::from_secs(3600) }
+        Self {
+            max_body_bytes: 8 * 1024 * 1024,
+            request_timeout: Duration::from_secs(3600),
+            operations: Operations::default(),
+        }
     }
 }
 
 /// The application: gRPC and HTTP on one router. Requests need a bearer token
 /// from `tokens`, except probes, gRPC health and reflection.
 pub async fn app(contexts: Contexts, backend: Arc<dyn Backend>, tokens: Tokens, options: AppOptions) -> Result<Router> {
-    let service = Arc::new(ApiService::new(contexts, backend));
+    let service = Arc::new(ApiService::new(contexts, backend, options.operations.clone()));
     let grpc = HelmApiServiceServer::from_arc(service.clone())
         .max_decoding_message_size(options.max_body_bytes)
         .max_encoding_message_size(usize::MAX);

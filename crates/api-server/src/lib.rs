@@ -11,6 +11,7 @@ pub mod contexts;
 pub mod error;
 pub mod gateway;
 pub mod metrics;
+pub mod operations;
 pub mod server;
 pub mod service;
 pub mod tls;

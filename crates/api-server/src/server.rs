@@ -20,6 +20,7 @@ use crate::auth::{Principal, Tokens};
 use crate::backend::Backend;
 use crate::contexts::{Cipher, ContextStore, Contexts, EmbeddedStore, KubeSecretStore};
 use crate::error::{Error, Result};
+use crate::operations::Operations;
 use crate::tls::TlsConfig;
 
 /// Where the encryption key of stored credentials comes from.
@@ -84,6 +85,8 @@ pub struct ServerConfig {
     pub expiry_period: Duration,
     /// The longest a request may take to answer.
     pub request_timeout: Duration,
+    /// How long shutdown waits for running operations.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServerConfig {
@@ -101,6 +104,7 @@ impl Default for ServerConfig {
             max_body_bytes: AppOptions::default().max_body_bytes,
             expiry_period: Duration::from_secs(60),
             request_timeout: AppOptions::default().request_timeout,
+            shutdown_grace: Duration::from_secs(300),
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct Prepared {
     pub router: Router,
     /// The contexts (the expiry collector runs over them).
     pub contexts: Contexts,
+    /// The running operations.
+    pub operations: Operations,
     /// In dev mode, where the generated admin token was written (the binary prints it).
     pub dev_token: Option<(String, PathBuf)>,
 }
@@ -162,14 +168,14 @@ pub async fn prepare(config: &ServerConfig, backend: Arc<dyn Backend>) -> Result
         }
     };
     let contexts = Contexts::new(store);
-    let router = app(
-        contexts.clone(),
-        backend,
-        tokens,
-        AppOptions { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout },
-    )
-    .await?;
-    Ok(Prepared { router, contexts, dev_token })
+    let operations = Operations::default();
+    let options = AppOptions {
+        max_body_bytes: config.max_body_bytes,
+        request_timeout: config.request_timeout,
+        operations: operations.clone(),
+    };
+    let router = app(contexts.clone(), backend, tokens, options).await?;
+    Ok(Prepared { router, contexts, operations, dev_token })
 }
 
 /// Serves `prepared` on both ports until `shutdown` completes, then lets running requests finish.
@@ -212,6 +218,14 @@ pub async fn serve(
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "server stopped with an error"),
             Err(e) => tracing::warn!(error = %e, "server task failed"),
+        }
+    }
+    // Operations run in their own tasks: give them time to finish, so no release is left pending.
+    let running = prepared.operations.running();
+    if running > 0 {
+        tracing::info!(running, "waiting for running operations");
+        if !prepared.operations.wait_idle(config.shutdown_grace).await {
+            tracing::warn!(running = prepared.operations.running(), "operations still running at shutdown");
         }
     }
     collector.abort();

@@ -14,6 +14,7 @@ use crate::backend::{Backend, ProgressSink};
 use crate::contexts::name::{validate_namespace, validate_release_name};
 use crate::contexts::{Context, Contexts, context_info, repositories};
 use crate::error::{Error, Result};
+use crate::operations::Operations;
 use crate::proto;
 use crate::proto::helm_api_service_server::HelmApiService;
 use crate::proto::release_event::Event;
@@ -26,6 +27,7 @@ pub type EventStream = Pin<Box<dyn Stream<Item = Result<proto::ReleaseEvent, Sta
 pub struct ApiService {
     contexts: Contexts,
     backend: Arc<dyn Backend>,
+    operations: Operations,
 }
 
 impl std::fmt::Debug for ApiService {
@@ -35,9 +37,9 @@ impl std::fmt::Debug for ApiService {
 }
 
 impl ApiService {
-    /// A service over `contexts` and `backend`.
-    pub fn new(contexts: Contexts, backend: Arc<dyn Backend>) -> Self {
-        Self { contexts, backend }
+    /// A service over `contexts` and `backend`; mutating operations are counted in `operations`.
+    pub fn new(contexts: Contexts, backend: Arc<dyn Backend>, operations: Operations) -> Self {
+        Self { contexts, backend, operations }
     }
 
     /// The contexts of the service.
@@ -65,7 +67,7 @@ impl ApiService {
         let backend = self.backend.clone();
         // The operation runs to its end even when the client goes away, so a
         // release is never left half-done because a connection dropped.
-        tokio::spawn(async move {
+        self.operations.spawn(async move {
             let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
             let operation = op(backend, context, ProgressSink::new(progress_tx));
             tokio::pin!(operation);
@@ -203,7 +205,10 @@ impl HelmApiService for ApiService {
         let mut req = request.into_inner();
         check_install(&req)?;
         let context = self.resolve(&principal, &req.context_name, req.kubeinfo.take(), req.repoinfo.take()).await?;
-        Ok(Response::new(self.backend.install(&context, req, ProgressSink::discard()).await?))
+        let backend = self.backend.clone();
+        let release =
+            self.operations.run(async move { backend.install(&context, req, ProgressSink::discard()).await }).await?;
+        Ok(Response::new(release))
     }
 
     async fn upgrade_release(&self, request: Request<proto::UpgradeReq>) -> Result<Response<proto::Release>, Status> {
@@ -211,7 +216,10 @@ impl HelmApiService for ApiService {
         let mut req = request.into_inner();
         check_upgrade(&req)?;
         let context = self.resolve(&principal, &req.context_name, req.kubeinfo.take(), req.repoinfo.take()).await?;
-        Ok(Response::new(self.backend.upgrade(&context, req, ProgressSink::discard()).await?))
+        let backend = self.backend.clone();
+        let release =
+            self.operations.run(async move { backend.upgrade(&context, req, ProgressSink::discard()).await }).await?;
+        Ok(Response::new(release))
     }
 
     async fn uninstall_release(
@@ -222,7 +230,8 @@ impl HelmApiService for ApiService {
         let mut req = request.into_inner();
         check_release_req(&req)?;
         let context = self.resolve(&principal, &req.context_name, req.kubeinfo.take(), None).await?;
-        self.backend.uninstall(&context, req, ProgressSink::discard()).await?;
+        let backend = self.backend.clone();
+        self.operations.run(async move { backend.uninstall(&context, req, ProgressSink::discard()).await }).await?;
         Ok(Response::new(pbjson_types::Empty {}))
     }
 
@@ -275,7 +284,8 @@ impl HelmApiService for ApiService {
         let mut req = request.into_inner();
         check_rollback(&req)?;
         let context = self.resolve(&principal, &req.context_name, req.kubeinfo.take(), req.repoinfo.take()).await?;
-        self.backend.rollback(&context, req, ProgressSink::discard()).await?;
+        let backend = self.backend.clone();
+        self.operations.run(async move { backend.rollback(&context, req, ProgressSink::discard()).await }).await?;
         Ok(Response::new(pbjson_types::Empty {}))
     }
 

@@ -509,3 +509,15 @@ async fn every_documented_route_is_served() {
     }
     assert_eq!(routes, 26, "every binding of the proto");
 }
+
+#[tokio::test]
+async fn a_dropped_request_does_not_cancel_its_operation() {
+    let app = test_app().await.with_context().await;
+    let body = json!({"repoChartName": "bitnami/mariadb", "releaseName": "held"}).to_string();
+    let gave_up =
+        tokio::time::timeout(std::time::Duration::from_millis(50), app.alice("POST", "/v1/test/release", Some(&body)))
+            .await;
+    assert!(gave_up.is_err(), "the client went away first");
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(app.backend.last().op, "install_finished");
+}

@@ -135,6 +135,10 @@ impl Backend for FakeBackend {
         progress: ProgressSink,
     ) -> Result<proto::Release> {
         self.record("install", context, json(&req));
+        if req.release_name == "held" {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            self.record("install_finished", context, Value::Null);
+        }
         progress.phase("render", "rendering templates");
         progress.phase("apply", "creating 1 resource");
         outcome(&req.release_name)?;
