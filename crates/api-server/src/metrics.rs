@@ -30,8 +30,9 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Records one request.
+    /// Records one request (and logs it: the route template and outcome only, never a body or header).
     pub fn record(&self, protocol: &str, method: &str, code: &str, seconds: f64) {
+        tracing::info!(protocol, method, code, elapsed_ms = seconds * 1000.0, "request");
         let Ok(mut series) = self.series.lock() else { return };
         let entry = series.entry((protocol.to_owned(), method.to_owned(), code.to_owned())).or_default();
         entry.count += 1;
