@@ -222,12 +222,20 @@ fn substr(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     ok(byte_slice(s, start as usize, end as usize))
 }
 
+/// The longest text `repeat` and `indent` build (64 MiB).
+const MAX_REPEAT: usize = 64 << 20;
+
 fn repeat_str(s: &str, count: i64) -> Result<String, FuncError> {
     if count < 0 {
         return Err("strings: negative Repeat count".to_owned());
     }
-    if (s.len() as u128) * (count as u128) > (1u128 << 31) {
+    let len = (s.len() as u128) * (count as u128);
+    if len > i64::MAX as u128 {
         return Err("strings: Repeat output length overflow".to_owned());
+    }
+    // Go would try to allocate it; a server must not.
+    if len > MAX_REPEAT as u128 {
+        return Err(format!("strings: Repeat output longer than {MAX_REPEAT} bytes"));
     }
     Ok(s.repeat(count as usize))
 }
