@@ -10,6 +10,7 @@ mod include;
 mod lookup;
 mod required;
 mod toml;
+mod toml_read;
 
 use std::sync::Arc;
 
@@ -63,6 +64,7 @@ pub static FUNCTIONS: &[Function] = &[
     Function::new("fromJsonArray", &[Str], convert::from_json_array),
     Function::new("toToml", &[Any], toml::to_toml),
     Function::new("mustToToml", &[Any], toml::must_to_toml),
+    Function::new("fromToml", &[Str], toml::from_toml),
     Function::new("lookup", &[Str, Str, Str, Str], lookup::lookup),
     Function::new("getHostByName", &[Str], lookup::get_host_by_name),
 ];

@@ -1,6 +1,6 @@
 //! `toToml` as Helm's BurntSushi/toml v1.6 encoder writes it: keys sorted with plain values
 //! before tables, nested tables indented by two spaces, floats always with a decimal point.
-//! (`fromToml` is not ported yet.)
+//! `fromToml` reads with [`super::toml_read`].
 
 use std::fmt::Write as _;
 
@@ -20,6 +20,17 @@ pub(super) fn to_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value,
 
 pub(super) fn must_to_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
     encode(&a[0]).map(Value::from)
+}
+
+pub(super) fn from_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+    Ok(match super::toml_read::parse(a[0].as_str().unwrap_or("")) {
+        Ok(table) => Value::from(&table),
+        Err(e) => {
+            let mut m = crate::value::Map::new();
+            m.insert(std::sync::Arc::from("Error"), Value::from(e));
+            Value::map(m)
+        }
+    })
 }
 
 fn encode(v: &Value) -> Result<String, String> {
