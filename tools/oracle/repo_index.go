@@ -24,6 +24,21 @@ func init() {
 	commands["index-get"] = indexGet
 	commands["search-repo"] = searchRepo
 	commands["bench-index"] = benchIndex
+	commands["resolve-url"] = resolveURL
+}
+
+// resolveURL: {base, ref} through repo.ResolveReferenceURL (chart URLs of an index).
+func resolveURL(_ string, raw json.RawMessage) map[string]interface{} {
+	var c struct {
+		Base string `json:"base"`
+		Ref  string `json:"ref"`
+	}
+	decodeCase(raw, &c)
+	u, err := repo.ResolveReferenceURL(c.Base, c.Ref)
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	return map[string]interface{}{"url": u}
 }
 
 // indexSource is an index given inline (`yaml`, written to a temporary

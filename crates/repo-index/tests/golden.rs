@@ -215,3 +215,22 @@ fn fast_path_agrees_on_mutations() {
     }
     assert!(fast_answers > checked / 10, "only {fast_answers} of {checked} mutations stayed on the fast path");
 }
+
+#[test]
+fn resolve_url() {
+    let (_, cases, expected) = golden("resolve-url");
+    let mut failures = Vec::new();
+    for (case, want) in cases.iter().zip(&expected) {
+        let got = match repo_index::resolve_reference_url(case["base"].as_str().unwrap(), case["ref"].as_str().unwrap())
+        {
+            Ok(u) => serde_json::json!({"url": u.as_str()}),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        };
+        let mut want = want.clone();
+        want.as_object_mut().unwrap().remove("name");
+        if got != want {
+            failures.push(format!("{}: got {got}, want {want}", case["name"]));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
