@@ -21,6 +21,8 @@ pub(crate) enum PrivateKey {
     P256(p256::SecretKey),
     /// ECDSA on P-384.
     P384(p384::SecretKey),
+    /// ECDSA on P-521.
+    P521(p521::SecretKey),
     /// Ed25519.
     Ed25519(Box<ed25519_dalek::SigningKey>),
     /// X25519 (Go's `*ecdh.PrivateKey` from PKCS #8), kept as its PKCS #8 DER: it can neither
@@ -38,6 +40,8 @@ pub(crate) mod oid {
     pub const EC: &[u64] = &[1, 2, 840, 10045, 2, 1];
     /// ecdsa-with-SHA256.
     pub const ECDSA_SHA256: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
+    /// ecdsa-with-SHA512.
+    pub const ECDSA_SHA512: &[u64] = &[1, 2, 840, 10045, 4, 3, 4];
     /// ecdsa-with-SHA384.
     pub const ECDSA_SHA384: &[u64] = &[1, 2, 840, 10045, 4, 3, 3];
     /// id-X25519.
@@ -46,6 +50,8 @@ pub(crate) mod oid {
     pub const ED25519: &[u64] = &[1, 3, 101, 112];
     /// prime256v1.
     pub const P256: &[u64] = &[1, 2, 840, 10045, 3, 1, 7];
+    /// secp521r1.
+    pub const P521: &[u64] = &[1, 3, 132, 0, 35];
     /// secp384r1.
     pub const P384: &[u64] = &[1, 3, 132, 0, 34];
 }
@@ -65,6 +71,10 @@ impl PrivateKey {
             PrivateKey::P384(k) => {
                 let point = k.public_key().to_encoded_point(false);
                 pem::encode("EC PRIVATE KEY", &sec1(&k.to_bytes(), oid::P384, point.as_bytes()))
+            }
+            PrivateKey::P521(k) => {
+                let point = k.public_key().to_encoded_point(false);
+                pem::encode("EC PRIVATE KEY", &sec1(&k.to_bytes(), oid::P521, point.as_bytes()))
             }
             PrivateKey::Ed25519(k) => {
                 let info = der::seq(&[
@@ -86,6 +96,10 @@ impl PrivateKey {
             PrivateKey::X25519(_) => return Err("x509: unsupported public key type: *ecdh.PublicKey".to_owned()),
             PrivateKey::P256(k) => k.public_key().to_public_key_der().map_err(|x| e(&x))?.into_vec(),
             PrivateKey::P384(k) => k.public_key().to_public_key_der().map_err(|x| e(&x))?.into_vec(),
+            PrivateKey::P521(k) => {
+                let point = k.public_key().to_encoded_point(false);
+                der::seq(&[der::seq(&[der::oid(oid::EC), der::oid(oid::P521)]), der::bits(point.as_bytes())])
+            }
             PrivateKey::Ed25519(k) => {
                 der::seq(&[der::seq(&[der::oid(oid::ED25519)]), der::bits(k.verifying_key().as_bytes())])
             }
@@ -101,6 +115,7 @@ impl PrivateKey {
             }
             PrivateKey::P256(_) => der::seq(&[der::oid(oid::ECDSA_SHA256)]),
             PrivateKey::P384(_) => der::seq(&[der::oid(oid::ECDSA_SHA384)]),
+            PrivateKey::P521(_) => der::seq(&[der::oid(oid::ECDSA_SHA512)]),
             PrivateKey::Ed25519(_) => der::seq(&[der::oid(oid::ED25519)]),
         })
     }
@@ -124,6 +139,11 @@ impl PrivateKey {
             PrivateKey::P384(k) => {
                 let sig: p384::ecdsa::Signature =
                     p384::ecdsa::SigningKey::from(k).try_sign(data).map_err(|e| e.to_string())?;
+                sig.to_der().as_bytes().to_vec()
+            }
+            PrivateKey::P521(k) => {
+                let signer = p521::ecdsa::SigningKey::from_bytes(&k.to_bytes()).map_err(|e| e.to_string())?;
+                let sig: p521::ecdsa::Signature = signer.try_sign(data).map_err(|e| e.to_string())?;
                 sig.to_der().as_bytes().to_vec()
             }
             PrivateKey::Ed25519(k) => k.sign(data).to_bytes().to_vec(),
@@ -247,7 +267,7 @@ fn parse_pkcs8(bytes: &[u8]) -> Result<PrivateKey, String> {
     }
 }
 
-/// Go's `ParseECPrivateKey` for P-256 and P-384 (the curve from the key, or from PKCS #8).
+/// Go's `ParseECPrivateKey` for P-256, P-384 and P-521 (the curve from the key, or from PKCS #8).
 fn parse_ec(bytes: &[u8], curve: Option<&[u64]>) -> Result<PrivateKey, String> {
     if let Ok(k) = p256::SecretKey::from_sec1_der(bytes)
         && curve.is_none_or(|c| c == oid::P256)
@@ -258,6 +278,11 @@ fn parse_ec(bytes: &[u8], curve: Option<&[u64]>) -> Result<PrivateKey, String> {
         && curve.is_none_or(|c| c == oid::P384)
     {
         return Ok(PrivateKey::P384(k));
+    }
+    if let Ok(k) = p521::SecretKey::from_sec1_der(bytes)
+        && curve.is_none_or(|c| c == oid::P521)
+    {
+        return Ok(PrivateKey::P521(k));
     }
     Err("x509: unknown elliptic curve".to_owned())
 }

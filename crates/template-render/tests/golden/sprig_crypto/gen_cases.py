@@ -262,8 +262,6 @@ c("derivePassword_long_shape", '{{ regexMatch "^[A-Za-z0-9@&%?,=\\\\[\\\\]_:+*$#
 import os
 KEYS = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixed_keys.json")))
 for name, pem in KEYS.items():
-    if name == "ec521":
-        continue  # P-521 keys are not supported yet (Go signs with them)
     c(f"withKey_ca_{name}", '{{ (genCAWithKey "ca" 1 .Values.k).Key }}', {"map": {"k": pem}})
     c(f"withKey_self_{name}", '{{ $c := genSelfSignedCertWithKey "x" nil nil 1 .Values.k }}{{ $c.Key }}{{ substr 0 27 $c.Cert }}', {"map": {"k": pem}})
     c(f"withKey_crlf_{name}", '{{ (genCAWithKey "ca" 1 .Values.k).Key }}', {"map": {"k": pem.replace("\n", "\r\n")}})
