@@ -25,6 +25,31 @@ func init() {
 	commands["search-repo"] = searchRepo
 	commands["bench-index"] = benchIndex
 	commands["resolve-url"] = resolveURL
+	commands["index-write"] = indexWrite
+}
+
+// indexWrite: an index loaded by repo.LoadIndexFile and written back by IndexFile.WriteFile.
+func indexWrite(base string, raw json.RawMessage) map[string]interface{} {
+	var c indexSource
+	decodeCase(raw, &c)
+	i, _, err := loadIndexSource(base, c)
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	dir, err := os.MkdirTemp("", "oracle-index-write")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "index.yaml")
+	if err := i.WriteFile(out, 0o644); err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		fail(err)
+	}
+	return map[string]interface{}{"yaml": string(b)}
 }
 
 // resolveURL: {base, ref} through repo.ResolveReferenceURL (chart URLs of an index).

@@ -234,3 +234,21 @@ fn resolve_url() {
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
+
+/// Indexes as Helm itself writes them (`IndexFile.WriteFile`) stay on the
+/// fast path and read the same through both readers.
+#[test]
+fn helm_written_indexes() {
+    let (_, cases, expected) = golden("index-write");
+    let mut slow = Vec::new();
+    for (case, want) in cases.iter().zip(&expected) {
+        let yaml = want["yaml"].as_str().unwrap();
+        let fast = load_index(yaml.as_bytes(), "w").unwrap();
+        let exact = load_index_exact(yaml.as_bytes(), "w").unwrap();
+        assert!(fast == exact, "{}: fast and exact readers differ", case["name"]);
+        if !fast_path_accepts(yaml.as_bytes()) {
+            slow.push(case["name"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(slow.is_empty(), "Helm-written indexes left the fast path: {slow:?}");
+}

@@ -154,7 +154,7 @@ impl<'a> Reader<'a> {
     fn entries(&mut self, rest: &'a str, builder: &mut Builder) -> Option<()> {
         if !rest.is_empty() {
             return match rest {
-                "{}" => {
+                "{}" | "null" | "~" => {
                     self.lines.advance();
                     Some(())
                 }
