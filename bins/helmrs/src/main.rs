@@ -80,6 +80,15 @@ struct TemplateArgs {
     /// Enable DNS lookups when rendering templates.
     #[arg(long = "enable-dns")]
     enable_dns: bool,
+    /// Write the executed templates to files in this folder instead of stdout.
+    #[arg(long = "output-dir")]
+    output_dir: Option<PathBuf>,
+    /// With --output-dir, write under a folder named after the release.
+    #[arg(long = "release-name")]
+    use_release_name: bool,
+    /// Generate the release name (CHART-TIMESTAMP) instead of taking NAME.
+    #[arg(short = 'g', long = "generate-name")]
+    generate_name: bool,
     /// `json` prints engine.Render's map (template path -> text) instead of the manifest stream.
     #[arg(short = 'o', long = "output")]
     output: Option<String>,
@@ -105,6 +114,7 @@ fn main() -> ExitCode {
 
 fn template(a: TemplateArgs) -> Result<()> {
     let (name, chart_path) = match a.args.as_slice() {
+        [chart] if a.generate_name => (generated_name(chart), chart.clone()),
         [chart] => ("release-name".to_owned(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
         _ => anyhow::bail!("expected [NAME] CHART"),
@@ -133,13 +143,27 @@ fn template(a: TemplateArgs) -> Result<()> {
         show_only: a.show_only,
         skip_schema_validation: a.skip_schema_validation,
         enable_dns: a.enable_dns,
+        output_dir: a.output_dir,
+        use_release_name: a.use_release_name,
     };
     let out = helm_core::template(&chart, &values, &options)?;
+    let mut stdout = std::io::stdout().lock();
+    for path in &out.written {
+        writeln!(stdout, "wrote {path}")?;
+    }
     let text = match a.output.as_deref() {
         Some("json") => serde_json::to_string_pretty(&out.rendered)? + "\n",
         None | Some("") => out.text,
         Some(other) => anyhow::bail!("unknown output format {other:?}"),
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    stdout.write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// Helm's generated name: the chart's base name up to its first dot, a dash, the Unix time.
+fn generated_name(chart: &str) -> String {
+    let base = std::path::Path::new(chart).file_name().and_then(|n| n.to_str()).unwrap_or("chart");
+    let base = base.split('.').next().filter(|b| !b.is_empty()).unwrap_or("chart");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    format!("{base}-{now}")
 }

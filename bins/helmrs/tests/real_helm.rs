@@ -20,6 +20,25 @@ fn real_helm() -> Option<PathBuf> {
     }
 }
 
+/// Every file under `root` with its text, by relative path.
+fn tree(root: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
+                out.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn charts() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../crates/template-render/tests/golden/render/charts")
 }
@@ -83,6 +102,27 @@ fn template_matches_real_helm() {
                 String::from_utf8_lossy(if theirs.status.success() { &theirs.stdout } else { &theirs.stderr }),
                 ours.status.code(),
                 String::from_utf8_lossy(if ours.status.success() { &ours.stdout } else { &ours.stderr }),
+            ));
+        }
+    }
+    // --output-dir: the same files, the same stdout.
+    for (n, extra) in [("plain", vec![]), ("crds", vec!["--include-crds", "--release-name"])] {
+        let theirs_dir = dir.join(format!("helm-{n}"));
+        let ours_dir = dir.join(format!("ours-{n}"));
+        let run = |bin: &std::path::Path, out: &PathBuf| {
+            let mut c = Command::new(bin);
+            c.args(["template", "rel", &s(&operator), "--output-dir", out.to_str().unwrap()]).args(&extra);
+            c.output().unwrap()
+        };
+        let theirs = run(&helm, &theirs_dir);
+        let ours = run(std::path::Path::new(env!("CARGO_BIN_EXE_helmrs")), &ours_dir);
+        let theirs_stdout = String::from_utf8_lossy(&theirs.stdout).replace(theirs_dir.to_str().unwrap(), "DIR");
+        let ours_stdout = String::from_utf8_lossy(&ours.stdout).replace(ours_dir.to_str().unwrap(), "DIR");
+        if theirs_stdout != ours_stdout || tree(&theirs_dir) != tree(&ours_dir) {
+            failures.push(format!(
+                "--- --output-dir {n}\n  helm: {theirs_stdout:?} {:?}\n  ours: {ours_stdout:?} {:?}",
+                tree(&theirs_dir),
+                tree(&ours_dir)
             ));
         }
     }

@@ -2,7 +2,9 @@
 //! prints: `---\n# Source: PATH\n` documents (CRDs first when asked, manifests in Helm's
 //! install order, then hooks), optionally only the templates `--show-only` names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
+use std::path::PathBuf;
 
 use chart_model::{Chart, Map};
 use kube_apply::{HookEvent, INSTALL_ORDER, sort_manifests, split_manifests};
@@ -36,6 +38,10 @@ pub struct TemplateOptions {
     pub skip_schema_validation: bool,
     /// `--enable-dns`.
     pub enable_dns: bool,
+    /// `--output-dir`: write each template's documents to files under this folder instead.
+    pub output_dir: Option<PathBuf>,
+    /// `--release-name`: write under `output_dir/RELEASE_NAME`.
+    pub use_release_name: bool,
 }
 
 impl Default for TemplateOptions {
@@ -52,6 +58,8 @@ impl Default for TemplateOptions {
             show_only: Vec::new(),
             skip_schema_validation: false,
             enable_dns: false,
+            output_dir: None,
+            use_release_name: false,
         }
     }
 }
@@ -65,6 +73,8 @@ pub struct TemplateOutput {
     pub rendered: BTreeMap<String, String>,
     /// The release notes (the top chart's NOTES.txt).
     pub notes: String,
+    /// With `output_dir`: every file written, in order, as Helm prints them (`wrote PATH`).
+    pub written: Vec<String>,
 }
 
 const RELEASE_NAME_PATTERN: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -154,9 +164,12 @@ pub fn template(chart: &Chart, values: &Map, options: &TemplateOptions) -> Resul
     });
     let sorted = sort_manifests(&files, INSTALL_ORDER).map_err(|e| Error::Manifest(hint(e.to_string())))?;
 
+    if let Some(dir) = &options.output_dir {
+        return write_output_dir(&chart, &sorted, dir, options, rendered, notes);
+    }
     let mut manifest = String::new();
     if options.include_crds {
-        crds(&chart, None, &mut manifest);
+        crds(&chart, None, &mut |name, data| manifest.push_str(&format!("---\n# Source: {name}\n{data}\n")));
     }
     for m in &sorted.manifests {
         manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
@@ -173,18 +186,83 @@ pub fn template(chart: &Chart, values: &Map, options: &TemplateOptions) -> Resul
     if !options.show_only.is_empty() {
         text = show_only(&text, &options.show_only)?;
     }
-    Ok(TemplateOutput { text, rendered, notes })
+    Ok(TemplateOutput { text, rendered, notes, written: Vec::new() })
 }
 
 /// Helm's `CRDObjects`: crds/ files of the chart, then of each subchart, named by full path.
-fn crds(chart: &Chart, parent: Option<&str>, out: &mut String) {
+fn crds(chart: &Chart, parent: Option<&str>, each: &mut dyn FnMut(&str, &str)) {
     let full = chart.full_path(parent);
     for f in chart.crd_files() {
-        out.push_str(&format!("---\n# Source: {full}/{}\n{}\n", f.name, String::from_utf8_lossy(&f.data)));
+        each(&format!("{full}/{}", f.name), &String::from_utf8_lossy(&f.data));
     }
     for dep in &chart.dependencies {
-        crds(dep, Some(&full), out);
+        crds(dep, Some(&full), each);
     }
+}
+
+/// Helm's `writeToFile`: `---\n# Source: NAME\nDATA\n` into `DIR/NAME`, appended when asked.
+fn write_file(dir: &std::path::Path, name: &str, data: &str, append: bool) -> Result<String> {
+    let path = format!("{}/{name}", dir.display());
+    let io = |e: std::io::Error| Error::Options(format!("{path}: {e}"));
+    if let Some(parent) = std::path::Path::new(&path).parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(&path)
+        .map_err(io)?;
+    file.write_all(format!("---\n# Source: {name}\n{data}\n").as_bytes()).map_err(io)?;
+    Ok(path)
+}
+
+/// `--output-dir`: CRDs, manifests and hooks written as Helm writes them; stdout is an empty line.
+fn write_output_dir(
+    chart: &Chart,
+    sorted: &kube_apply::SortedManifests,
+    dir: &std::path::Path,
+    options: &TemplateOptions,
+    rendered: BTreeMap<String, String>,
+    notes: String,
+) -> Result<TemplateOutput> {
+    let mut written = Vec::new();
+    let mut done: HashSet<String> = HashSet::new();
+    let mut failure = None;
+    if options.include_crds {
+        crds(chart, None, &mut |name, data| {
+            if failure.is_none() {
+                match write_file(dir, name, data, done.contains(name)) {
+                    Ok(path) => {
+                        written.push(path);
+                        done.insert(name.to_owned());
+                    }
+                    Err(e) => failure = Some(e),
+                }
+            }
+        });
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let release_dir = if options.use_release_name { dir.join(&options.release_name) } else { dir.to_path_buf() };
+    let mut done: HashSet<String> = HashSet::new();
+    for m in &sorted.manifests {
+        written.push(write_file(&release_dir, &m.name, &m.content, done.contains(&m.name))?);
+        done.insert(m.name.clone());
+    }
+    if !options.no_hooks {
+        for h in &sorted.hooks {
+            if options.skip_tests && h.events.contains(&HookEvent::Test) {
+                continue;
+            }
+            // Helm appends to a hook's file whenever it already exists.
+            let exists = release_dir.join(&h.path).exists();
+            written.push(write_file(&release_dir, &h.path, &h.manifest, exists)?);
+        }
+    }
+    Ok(TemplateOutput { text: "\n".to_owned(), rendered, notes, written })
 }
 
 /// `--show-only`: the documents whose `# Source: CHART/PATH` PATH matches a pattern, in pattern order.

@@ -48,6 +48,8 @@ fn run(case: &Json) -> Result<String, String> {
         show_only: strings("show_only"),
         skip_schema_validation: o["skip_schema_validation"].as_bool().unwrap_or(false),
         enable_dns: false,
+        output_dir: None,
+        use_release_name: false,
     };
     template(&chart, &values, &options).map(|out| out.text).map_err(|e| e.to_string())
 }
