@@ -196,6 +196,18 @@ async fn failures_end_failed_or_roll_back() {
         "Upgrade \"up\" failed: cannot patch \"up-web\" with kind Service: Service \"up-web\" is invalid: spec.ports[0].protocol: Unsupported value: \"NOT-A-PROTOCOL\": supported values: \"SCTP\", \"TCP\", \"UDP\""
     );
     assert_eq!(s[2], (3, "deployed".into(), "Rollback to 1".into()));
+
+    // An object that exists and belongs to no release is refused, with Helm's text, and nothing is stored.
+    let doc = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "own-config"}});
+    let mut res = t.config.kube().build("pre", &doc.to_string()).await.unwrap();
+    t.config.kube().create(&mut res, &Default::default()).await.unwrap();
+    let err = Install::new(t.config.clone(), install_options("own")).run(&c, &values(&[])).await.unwrap_err();
+    let expected = format!(
+        "Unable to continue with install: ConfigMap \"own-config\" in namespace \"{}\" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key \"meta.helm.sh/release-name\": must be set to \"own\"; annotation validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"{}\"",
+        t.ns, t.ns
+    );
+    assert_eq!(err.to_string(), expected);
+    assert!(release_info::status(&t.config, "own", 0).await.is_err());
     t.cleanup().await;
 }
 
@@ -235,8 +247,15 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
     assert_eq!(last.version, 2);
     assert_eq!(last.status(), Status::Failed);
     assert_eq!(last.info.unwrap().description, "Upgrade \"busy\" failed: the operation was cancelled");
+    // A revision left pending by a process that died (no lock held) is marked failed by the next operation.
+    let mut stale = release_info::status(&t.config, "busy", 2).await.unwrap();
+    stale.set_status(Status::PendingRollback, "Rollback to 1");
+    t.config.storage().update(&stale).await.unwrap();
     // And the next operation goes on.
     let up = Upgrade::new(t.config.clone(), upgrade_options()).run("busy", &c, &values).await.unwrap();
     assert_eq!((up.version, up.status()), (3, Status::Deployed));
+    let recovered = release_info::status(&t.config, "busy", 2).await.unwrap();
+    assert_eq!(recovered.status(), Status::Failed);
+    assert_eq!(recovered.info.unwrap().description, "Release \"busy\" failed: interrupted while pending-rollback");
     t.cleanup().await;
 }
