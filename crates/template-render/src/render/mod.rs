@@ -125,7 +125,7 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
     // Helm executes one template after another over shared maps: a template that changes
     // them (Sprig's set, unset, merge...) is seen by the later ones. Such charts run in
     // Helm's order on the shared maps; the others run in parallel on per-template copies.
-    let results = if changes_shared_maps(&collected, values) {
+    let results = if changes_shared_maps(&collected, values, chart) {
         execute_in_order(&set, &collected, &jobs)
     } else {
         execute_all(&set, &collected, &jobs, options.threads)
@@ -309,8 +309,8 @@ fn strings_mention_writer(v: &chart_model::Value) -> bool {
     }
 }
 
-/// Whether any template (or, through `tpl`, any values string) may change a shared map.
-fn changes_shared_maps(collected: &[Collected], values: &chart_model::Map) -> bool {
+/// Whether any template (or, through `tpl`, any values string or chart file) may change a shared map.
+fn changes_shared_maps(collected: &[Collected], values: &chart_model::Map, chart: &Chart) -> bool {
     let mut uses_tpl = false;
     for t in collected {
         if mentions_writer(&t.text) {
@@ -318,7 +318,12 @@ fn changes_shared_maps(collected: &[Collected], values: &chart_model::Map) -> bo
         }
         uses_tpl |= t.text.contains("tpl");
     }
-    uses_tpl && values.values().any(strings_mention_writer)
+    uses_tpl && (values.values().any(strings_mention_writer) || files_mention_writer(chart))
+}
+
+fn files_mention_writer(chart: &Chart) -> bool {
+    chart.files.iter().any(|f| std::str::from_utf8(&f.data).is_ok_and(|t| t.contains("{{") && mentions_writer(t)))
+        || chart.dependencies.iter().any(files_mention_writer)
 }
 
 fn template_value(t: &Collected) -> Value {
