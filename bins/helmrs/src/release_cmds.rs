@@ -59,6 +59,9 @@ pub struct Kube {
     /// Namespace scope for this request.
     #[arg(short = 'n', long = "namespace", global = true)]
     namespace: Option<String>,
+    /// Show progress (objects applied, hooks, what is not ready yet) on stderr.
+    #[arg(long = "debug", global = true)]
+    debug: bool,
 }
 
 #[derive(Args)]
@@ -354,7 +357,22 @@ pub fn run(command: ReleaseCommand) -> Result<()> {
     Ok(())
 }
 
+/// With `--debug`, helm-core's and kube-apply's progress events go to stderr.
+fn progress(kube: &Kube) {
+    if kube.debug {
+        let filter = tracing_subscriber::EnvFilter::new("helm_core=info,kube_apply=info");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .without_time()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init();
+    }
+}
+
 async fn configuration(kube: &Kube) -> Result<Configuration> {
+    progress(kube);
     let path = match &kube.kubeconfig {
         Some(p) => p.clone(),
         None => match std::env::var_os("KUBECONFIG") {
