@@ -259,3 +259,72 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
     assert_eq!(recovered.info.unwrap().description, "Release \"busy\" failed: interrupted while pending-rollback");
     t.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn install_options_and_list_filters() {
+    let Some(t) = cluster("opts").await else { return };
+    let c = chart();
+    // A client dry-run renders with Helm's status and stores nothing.
+    let dry = Install::new(t.config.clone(), InstallOptions { dry_run: true, ..install_options("dry") })
+        .run(&c, &values(&[]))
+        .await
+        .unwrap();
+    assert_eq!((dry.status(), dry.info.unwrap().description.as_str()), (Status::PendingInstall, "Dry run complete"));
+    assert!(dry.manifest.contains("# Source: lifecycle/templates/deployment.yaml"));
+    assert!(release_info::status(&t.config, "dry", 0).await.is_err());
+    // --generate-name; --create-namespace in a namespace that does not exist yet.
+    let other = t.config.with_namespace(&format!("{}-new", t.ns)).await.unwrap();
+    let generated = Install::new(
+        other.clone(),
+        InstallOptions { generate_name: true, create_namespace: true, wait: false, ..install_options("") },
+    )
+    .run(&c, &values(&["hook.enabled=false"]))
+    .await
+    .unwrap();
+    assert!(generated.name.starts_with("lifecycle-"), "{}", generated.name);
+    assert_eq!(generated.namespace, format!("{}-new", t.ns));
+    // A name in use is refused.
+    let err = Install::new(other.clone(), install_options(&generated.name)).run(&c, &values(&[])).await.unwrap_err();
+    assert_eq!(err.to_string(), "cannot re-use a name that is still in use");
+    // Invalid names are refused as Helm does.
+    let err = Install::new(t.config.clone(), install_options("Bad_Name")).run(&c, &values(&[])).await.unwrap_err();
+    assert!(err.to_string().starts_with("release name \"Bad_Name\": invalid release name"), "{err}");
+    // keep-history leaves an `uninstalled` revision that only --uninstalled / --all list.
+    Uninstall::new(other.clone(), UninstallOptions { keep_history: true, ..UninstallOptions::default() })
+        .run(&generated.name)
+        .await
+        .unwrap();
+    let default_list = List::new(other.clone(), ListOptions::default()).run().await.unwrap();
+    assert!(default_list.is_empty());
+    let uninstalled =
+        List::new(other.clone(), ListOptions { statuses: vec![Status::Uninstalled], ..ListOptions::default() })
+            .run()
+            .await
+            .unwrap();
+    assert_eq!(uninstalled.len(), 1);
+    assert_eq!(uninstalled[0].info.as_ref().unwrap().description, "Uninstallation complete");
+    // Across namespaces with a name filter.
+    Install::new(t.config.clone(), InstallOptions { wait: false, ..install_options("zeta") })
+        .run(&c, &values(&["hook.enabled=false"]))
+        .await
+        .unwrap();
+    let all = List::new(
+        t.config.clone(),
+        ListOptions {
+            all_namespaces: true,
+            all: true,
+            filter: Some("^(zeta|lifecycle-)".into()),
+            ..ListOptions::default()
+        },
+    )
+    .run()
+    .await
+    .unwrap();
+    let mine: Vec<&str> = all.iter().filter(|r| r.namespace.starts_with(&t.ns)).map(|r| r.name.as_str()).collect();
+    assert_eq!(mine, vec![generated.name.as_str(), "zeta"]);
+    Uninstall::new(other.clone(), UninstallOptions::default()).run(&generated.name).await.unwrap();
+    let doc = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": other.namespace()}});
+    let res = t.config.kube().build("ns", &doc.to_string()).await.unwrap();
+    let _ = t.config.kube().delete(&res, kube_apply::Propagation::Background).await;
+    t.cleanup().await;
+}
