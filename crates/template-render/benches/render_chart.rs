@@ -97,13 +97,18 @@ spec:
     }
 }
 
+fn iterations() -> u32 {
+    std::env::var("BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(ITERATIONS)
+}
+
 fn time<T>(mut f: impl FnMut() -> T) -> u128 {
     std::hint::black_box(f());
+    let n = iterations();
     let start = Instant::now();
-    for _ in 0..ITERATIONS {
+    for _ in 0..n {
         std::hint::black_box(f());
     }
-    start.elapsed().as_nanos() / u128::from(ITERATIONS)
+    start.elapsed().as_nanos() / u128::from(n)
 }
 
 fn main() {
@@ -125,13 +130,14 @@ fn main() {
     .collect();
     let cases: Vec<_> = charts
         .iter()
-        .map(|(name, path)| json!({"name": name, "chart": path.to_str().unwrap(), "values": "", "iterations": ITERATIONS}))
+        .map(|(name, path)| json!({"name": name, "chart": path.to_str().unwrap(), "values": "", "iterations": iterations()}))
         .collect();
     std::fs::write(bench_dir.join("cases.json"), json!({"command": "bench-render", "cases": cases}).to_string())
         .unwrap();
 
     let oracle = root.join("../../target/oracle/oracle");
-    let helm: Option<serde_json::Value> = oracle.exists().then(|| {
+    let skip_helm = std::env::var_os("BENCH_NO_HELM").is_some();
+    let helm: Option<serde_json::Value> = (oracle.exists() && !skip_helm).then(|| {
         let out = Command::new(&oracle)
             .args(["batch", "/"])
             .stdin(std::fs::File::open(bench_dir.join("cases.json")).unwrap())
