@@ -104,6 +104,11 @@ pub struct Fields {
 /// Go's `time.Date`: normalises out-of-range fields, then places the wall time in `loc`.
 #[allow(clippy::too_many_arguments)]
 pub fn date(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64, nsec: i64, loc: &Location) -> Time {
+    // Go wraps around far outside its range; staying inside keeps every step free of overflow.
+    const LIMIT: i64 = 1 << 40;
+    let clamp = |n: i64| n.clamp(-LIMIT, LIMIT);
+    let (year, month, day, hour, min, sec) =
+        (clamp(year), clamp(month), clamp(day), clamp(hour), clamp(min), clamp(sec));
     let m0 = month - 1;
     let year = year + m0.div_euclid(12);
     let month = (m0.rem_euclid(12) + 1) as u32;
@@ -175,8 +180,8 @@ impl Time {
     /// The broken-down fields in the time's location.
     pub fn fields(&self) -> Fields {
         let (zone, offset) = self.loc.lookup(self.unix);
-        let local = self.unix + i64::from(offset);
-        let days = local.div_euclid(86_400);
+        let local = i128::from(self.unix) + i128::from(offset);
+        let days = local.div_euclid(86_400) as i64;
         let secs = local.rem_euclid(86_400) as u32;
         let (year, month, day) = civil(days);
         let yday = (days - days_from_civil(year, 1, 1) + 1) as u32;
@@ -215,9 +220,9 @@ impl Time {
     fn add_date(&self, years: i64, months: i64, days: i64) -> Time {
         let f = self.fields();
         let mut t = date(
-            f.year + years,
-            i64::from(f.month) + months,
-            i64::from(f.day) + days,
+            f.year.saturating_add(years),
+            i64::from(f.month).saturating_add(months),
+            i64::from(f.day).saturating_add(days),
             i64::from(f.hour),
             i64::from(f.minute),
             i64::from(f.second),

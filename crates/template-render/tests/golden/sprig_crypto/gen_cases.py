@@ -275,6 +275,14 @@ c("genSignedCert_mismatched_ca", '{{ $a := genCA "a" 1 }}{{ $b := genCA "b" 1 }}
 for i, ip in enumerate(["01.2.3.4", "1.2.3.4 ", "1.2.3", "fe80::1%eth0", "::ffff:1.2.3.4", "1.2.3.256", "::", "0.0.0.0", "", "1:2:3:4:5:6:7:8:9", "::ffff:0102:0304"]):
     c(f"ip_{i}", '{{ $c := genSelfSignedCertWithKey "x" (list .Values.ip) nil 1 .Values.k }}{{ substr 0 27 $c.Cert }}', {"map": {"ip": ip, "k": KEYS["ed"]}})
 
+# far times: no overflow (Go wraps around below its range, which is left out)
+for i, t in enumerate(["9223372036854775807", "253402300800", "-62135596801", "-62135596800", "32503680000"]):
+    for z in ["UTC", "America/New_York", "Europe/Paris"]:
+        c(f"far_{i}_{z}", '{{ dateInZone "2006-01-02 15:04:05 MST" .Values.t .Values.z }}', {"map": {"t": {"int64": t}, "z": z}})
+c("far_dateModify", '{{ dateModify "2562047h" (toDate "2006" "9999") }}')
+c("far_addDate", '{{ ((toDate "2006" "2000").AddDate 1000000 0 0).Year }}')
+c("far_addDate_days", '{{ ((toDate "2006" "2000").AddDate 0 0 100000000).Format "2006-01-02" }}')
+
 # Left out: Helm's toJson/toYaml are not Sprig's; toPrettyJson needs time.Time's MarshalJSON
 # (value.rs has no hook); deepEqual compares host objects by identity; Zone has two results;
 # the executor has no "unexported field" error yet.
