@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use helm_core::{
-    Configuration, Install, InstallOptions, List, ListOptions, ListSort, Rollback, RollbackOptions, StorageDriver,
-    Uninstall, UninstallOptions, Upgrade, UpgradeOptions, ValuesOptions, release_info,
+    Configuration, Install, InstallOptions, List, ListOptions, ListSort, ReleaseTesting, Rollback, RollbackOptions,
+    StorageDriver, Uninstall, UninstallOptions, Upgrade, UpgradeOptions, ValuesOptions, release_info,
 };
 use release_storage::{Release, Status};
 use serde_json::{Value as Json, json};
@@ -29,6 +29,8 @@ pub enum ReleaseCommand {
     /// List releases, as `helm list`.
     #[command(alias = "ls")]
     List(ListArgs),
+    /// Run the tests of a release, as `helm test`.
+    Test(TestArgs),
     /// Fetch release history, as `helm history`.
     #[command(alias = "hist")]
     History(HistoryArgs),
@@ -46,6 +48,10 @@ pub enum GetCommand {
     Values(GetValuesArgs),
     /// The manifest of a release.
     Manifest(GetManifestArgs),
+    /// The notes of a release.
+    Notes(GetManifestArgs),
+    /// The hooks of a release.
+    Hooks(GetManifestArgs),
 }
 
 #[derive(Args, Clone)]
@@ -340,6 +346,16 @@ pub struct GetValuesArgs {
 }
 
 #[derive(Args)]
+pub struct TestArgs {
+    release: String,
+    #[command(flatten)]
+    kube: Kube,
+    /// Time to wait for any individual Kubernetes operation.
+    #[arg(long = "timeout", default_value = "5m0s")]
+    timeout: String,
+}
+
+#[derive(Args)]
 pub struct GetManifestArgs {
     release: String,
     #[command(flatten)]
@@ -497,6 +513,21 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
                 }
                 other => bail!("invalid format type {other:?}"),
             }
+        }
+        ReleaseCommand::Get(GetCommand::Notes(a)) => {
+            let config = configuration(&a.kube).await?;
+            let notes = release_info::get_notes(&config, &a.release, a.revision).await?;
+            Ok(format!("NOTES:\n{notes}\n"))
+        }
+        ReleaseCommand::Get(GetCommand::Hooks(a)) => {
+            let config = configuration(&a.kube).await?;
+            let hooks = release_info::get_hooks(&config, &a.release, a.revision).await?;
+            Ok(hooks.iter().map(|h| format!("---\n# Source: {}\n{}\n", h.path, h.manifest)).collect())
+        }
+        ReleaseCommand::Test(a) => {
+            let config = configuration(&a.kube).await?;
+            let release = ReleaseTesting::new(config, duration(&a.timeout)?).run(&a.release).await?;
+            status_output(&release, "table", false)
         }
         ReleaseCommand::Get(GetCommand::Manifest(a)) => {
             let config = configuration(&a.kube).await?;
@@ -733,6 +764,15 @@ fn status_output(release: &Release, output: &str, show_desc: bool) -> Result<Str
         release.hooks.iter().filter(|h| h.events.iter().any(|e| e.as_str() == "test")).collect();
     if tests.is_empty() {
         out.push_str("TEST SUITE: None\n");
+    }
+    for h in tests.iter().filter(|h| !h.last_run.started_at.is_zero()) {
+        out.push_str(&format!(
+            "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
+            h.name,
+            ansic(&h.last_run.started_at),
+            ansic(&h.last_run.completed_at),
+            h.last_run.phase.as_str()
+        ));
     }
     let notes = info.notes.trim();
     if !notes.is_empty() {

@@ -75,6 +75,13 @@ fn release_commands_match_real_helm() {
     t.helm(&["upgrade", "by-helmrs", chart, "--reuse-values", "--set", "message=c"]);
     assert_eq!(t.helmrs(&["rollback", "by-helm", "1"]), "Rollback was a success! Happy Helming!\n");
     t.helm(&["rollback", "by-helmrs"]);
+    // Tests run by each tool; both then show the other's runs the same way.
+    let tested = t.helmrs(&["test", "by-helm"]);
+    assert!(
+        tested.contains("TEST SUITE:     by-helm-test\n") && tested.contains("Phase:          Succeeded\n"),
+        "{tested}"
+    );
+    t.helm(&["test", "by-helmrs"]);
     let compared: &[&[&str]] = &[
         &["list"],
         &["list", "-o", "json"],
@@ -92,6 +99,10 @@ fn release_commands_match_real_helm() {
         &["get", "values", "by-helmrs", "--revision", "2", "-o", "json"],
         &["get", "values", "by-helmrs", "--all", "-o", "yaml"],
         &["get", "manifest", "by-helm"],
+        &["get", "notes", "by-helmrs"],
+        &["get", "hooks", "by-helm"],
+        &["status", "by-helm"],
+        &["status", "by-helmrs"],
     ];
     let mut mismatches = Vec::new();
     for args in compared {

@@ -49,3 +49,13 @@ pub async fn get_values(config: &Configuration, name: &str, version: i64, all: b
 pub async fn get_manifest(config: &Configuration, name: &str, version: i64) -> Result<String> {
     Ok(status(config, name, version).await?.manifest)
 }
+
+/// `helm get notes`: the rendered NOTES.txt of a revision.
+pub async fn get_notes(config: &Configuration, name: &str, version: i64) -> Result<String> {
+    Ok(status(config, name, version).await?.info.map(|i| i.notes).unwrap_or_default())
+}
+
+/// `helm get hooks`: the hooks of a revision.
+pub async fn get_hooks(config: &Configuration, name: &str, version: i64) -> Result<Vec<release_storage::Hook>> {
+    Ok(status(config, name, version).await?.hooks)
+}
