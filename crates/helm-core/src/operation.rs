@@ -212,7 +212,27 @@ pub async fn run_hooks(
             *h = record_hook(&runnable_hook(h), Some(run));
         }
     }
-    outcome.into_result().map(|_| ()).map_err(cluster_error)
+    outcome.into_result().map(|_| ()).map_err(hook_error)
+}
+
+/// Helm 3's `execHook` text: `warning: Hook EVENT PATH failed: ...`, a refused creation as
+/// the multierror Helm's `KubeClient.Create` returns.
+fn hook_error(e: kube_apply::Error) -> Error {
+    let kube_apply::Error::HookFailed { event, path, message } = &e else { return cluster_error(e) };
+    let detail = match (message.starts_with("creating "), api_message(message)) {
+        (true, Some(api)) => format!("1 error occurred:\n\t* {api}\n\n"),
+        _ => message.clone(),
+    };
+    Error::Cluster(format!("warning: Hook {event} {path} failed: {detail}"))
+}
+
+/// The API server's message inside a kube client error's text
+/// (`...: ApiError: MESSAGE: Reason (Status { ... })`).
+fn api_message(text: &str) -> Option<&str> {
+    let start = text.find("ApiError: ")? + "ApiError: ".len();
+    let end = text.rfind(" (Status {")?;
+    let inner = text.get(start..end)?;
+    Some(inner.rsplit_once(": ").map_or(inner, |(m, _reason)| m))
 }
 
 /// A stored manifest's objects, mapped through discovery (objects of kinds the cluster no

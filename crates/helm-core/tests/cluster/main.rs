@@ -197,6 +197,16 @@ async fn failures_end_failed_or_roll_back() {
     );
     assert_eq!(s[2], (3, "deployed".into(), "Rollback to 1".into()));
 
+    // A hook the server refuses: the install ends failed with Helm's text.
+    let err =
+        Install::new(t.config.clone(), install_options("hf")).run(&c, &values(&["hook.fail=true"])).await.unwrap_err();
+    let description = release_info::status(&t.config, "hf", 0).await.unwrap().info.unwrap().description;
+    assert_eq!(
+        description,
+        "Release \"hf\" failed: failed pre-install: warning: Hook pre-install lifecycle/templates/hook-job.yaml failed: 1 error occurred:\n\t* Job.batch \"hf-hook\" is invalid: spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0\n\n",
+        "{err}"
+    );
+
     // An object that exists and belongs to no release is refused, with Helm's text, and nothing is stored.
     let doc = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "own-config"}});
     let mut res = t.config.kube().build("pre", &doc.to_string()).await.unwrap();
