@@ -233,6 +233,15 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
     assert!(err.to_string().starts_with("another operation (install/upgrade/rollback) is in progress"), "{err}");
     held.release().await.unwrap();
 
+    // Two upgrades at once: one runs, the other is refused; nothing is left pending.
+    let (a, b) = (Upgrade::new(t.config.clone(), upgrade_options()), Upgrade::new(t.config.clone(), upgrade_options()));
+    let (va, vb) = (values(&["message=a"]), values(&["message=b"]));
+    let (ra, rb) = tokio::join!(a.run("busy", &c, &va), b.run("busy", &c, &vb));
+    let refused = [&ra, &rb].iter().filter(|r| matches!(r, Err(Error::PendingRelease(_)))).count();
+    assert_eq!((refused, ra.is_ok() || rb.is_ok()), (1, true), "{ra:?} / {rb:?}");
+    let last = release_info::status(&t.config, "busy", 0).await.unwrap();
+    assert_eq!((last.version, last.status()), (2, Status::Deployed));
+
     // An upgrade dropped while it waits for its objects ends failed, not pending.
     let upgrade = Upgrade::new(t.config.clone(), upgrade_options());
     let values = values(&["replicas=3", "message=cancelled"]);
@@ -242,7 +251,7 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
     };
     let mut seen_pending = false;
     for _ in 0..500 {
-        if let Ok(r) = release_info::status(&t.config, "busy", 2).await
+        if let Ok(r) = release_info::status(&t.config, "busy", 3).await
             && r.status() == Status::PendingUpgrade
         {
             seen_pending = true;
@@ -251,20 +260,20 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     task.abort();
-    assert!(seen_pending, "revision 2 was never pending");
+    assert!(seen_pending, "revision 3 was never pending");
     tokio::time::sleep(Duration::from_secs(2)).await;
     let last = release_info::status(&t.config, "busy", 0).await.unwrap();
-    assert_eq!(last.version, 2);
+    assert_eq!(last.version, 3);
     assert_eq!(last.status(), Status::Failed);
     assert_eq!(last.info.unwrap().description, "Upgrade \"busy\" failed: the operation was cancelled");
     // A revision left pending by a process that died (no lock held) is marked failed by the next operation.
-    let mut stale = release_info::status(&t.config, "busy", 2).await.unwrap();
+    let mut stale = release_info::status(&t.config, "busy", 3).await.unwrap();
     stale.set_status(Status::PendingRollback, "Rollback to 1");
     t.config.storage().update(&stale).await.unwrap();
     // And the next operation goes on.
     let up = Upgrade::new(t.config.clone(), upgrade_options()).run("busy", &c, &values).await.unwrap();
-    assert_eq!((up.version, up.status()), (3, Status::Deployed));
-    let recovered = release_info::status(&t.config, "busy", 2).await.unwrap();
+    assert_eq!((up.version, up.status()), (4, Status::Deployed));
+    let recovered = release_info::status(&t.config, "busy", 3).await.unwrap();
     assert_eq!(recovered.status(), Status::Failed);
     assert_eq!(recovered.info.unwrap().description, "Release \"busy\" failed: interrupted while pending-rollback");
     t.cleanup().await;
