@@ -18,6 +18,18 @@ pub async fn lock(config: &Configuration, name: &str) -> Result<ReleaseLock> {
         Err(release_storage::Error::Locked { holder, .. }) => {
             Err(Error::PendingRelease(format!(" (held by {holder})")))
         }
+        Err(release_storage::Error::Backend { context, source }) => {
+            let message = match source.downcast_ref::<kube::Error>() {
+                Some(kube::Error::Api(status)) => status.message.clone(),
+                _ => source.to_string(),
+            };
+            // The Lease lives in the release namespace: a missing namespace fails here,
+            // where Helm's install fails storing the release.
+            if message.starts_with("namespaces ") && message.ends_with(" not found") {
+                return Err(Error::Storage(format!("create: failed to create: {message}")));
+            }
+            Err(Error::Storage(format!("{context}: {message}")))
+        }
         Err(e) => Err(Error::Storage(e.to_string())),
     }
 }

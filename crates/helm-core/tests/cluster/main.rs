@@ -305,6 +305,10 @@ async fn install_options_and_list_filters() {
     // A name in use is refused.
     let err = Install::new(other.clone(), install_options(&generated.name)).run(&c, &values(&[])).await.unwrap_err();
     assert_eq!(err.to_string(), "cannot re-use a name that is still in use");
+    // A namespace that does not exist: Helm's text, nothing left behind.
+    let missing = t.config.with_namespace(&format!("{}-missing", t.ns)).await.unwrap();
+    let err = Install::new(missing, install_options("nowhere")).run(&c, &values(&[])).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("create: failed to create: namespaces \"{}-missing\" not found", t.ns));
     // Invalid names are refused as Helm does.
     let err = Install::new(t.config.clone(), install_options("Bad_Name")).run(&c, &values(&[])).await.unwrap_err();
     assert!(err.to_string().starts_with("release name \"Bad_Name\": invalid release name"), "{err}");
