@@ -31,7 +31,7 @@ pub use hook::{Hook, HookDeletePolicy, HookEvent, HookExecution, HookOutputLogPo
 pub use object::{
     MAX_DATA_BYTES, ObjectKind, RELEASE_TYPE, SYSTEM_LABELS, StorageObject, filter_system_labels, system_labels,
 };
-pub use release::{Info, Release, ReleaseChart};
+pub use release::{ApplyMethod, Info, Release, ReleaseChart};
 pub use status::Status;
 pub use storage::Storage;
 pub use summary::ReleaseSummary;

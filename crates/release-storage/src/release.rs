@@ -34,6 +34,37 @@ pub struct Release {
     pub namespace: String,
     /// Custom labels. Helm keeps them in the storage object's labels, not in the JSON.
     pub labels: BTreeMap<String, String>,
+    /// `apply_method` (Helm 4): how the objects were applied. `None` (a
+    /// release made by Helm 3) is written as nothing and means client-side.
+    pub apply_method: Option<ApplyMethod>,
+}
+
+/// Helm 4's `ApplyMethod`: how a release's objects were written to the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyMethod {
+    /// `csa`: create, then client-side three-way merge patches (Helm 3's way).
+    Csa,
+    /// `ssa`: server-side apply with field manager `helm` (Helm 4's default).
+    Ssa,
+}
+
+impl ApplyMethod {
+    /// Helm 4's text for it: `csa` or `ssa`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyMethod::Csa => "csa",
+            ApplyMethod::Ssa => "ssa",
+        }
+    }
+
+    /// The method named by Helm 4's text (`csa` or `ssa`), `None` for anything else.
+    pub fn parse(text: &str) -> Option<ApplyMethod> {
+        match text {
+            "csa" => Some(ApplyMethod::Csa),
+            "ssa" => Some(ApplyMethod::Ssa),
+            _ => None,
+        }
+    }
 }
 
 impl Release {
@@ -111,5 +142,47 @@ impl From<Chart> for ReleaseChart {
                         Ok(Value::Map(m)) if matches!(m.get("dependencies"), Some(Value::List(_))))
             });
         ReleaseChart { chart, values_is_null, lock_dependencies_listed }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ApplyMethod, Release};
+
+    fn release(apply_method: Option<ApplyMethod>) -> Release {
+        Release { name: "web".into(), version: 2, namespace: "ns".into(), apply_method, ..Release::default() }
+    }
+
+    #[test]
+    fn apply_method_is_written_last_and_omitted_when_unset() {
+        assert_eq!(release(None).to_json().unwrap(), r#"{"name":"web","version":2,"namespace":"ns"}"#);
+        assert_eq!(
+            release(Some(ApplyMethod::Ssa)).to_json().unwrap(),
+            r#"{"name":"web","version":2,"namespace":"ns","apply_method":"ssa"}"#
+        );
+        assert_eq!(
+            release(Some(ApplyMethod::Csa)).to_json().unwrap(),
+            r#"{"name":"web","version":2,"namespace":"ns","apply_method":"csa"}"#
+        );
+    }
+
+    #[test]
+    fn apply_method_reads_back() {
+        for method in [None, Some(ApplyMethod::Csa), Some(ApplyMethod::Ssa)] {
+            let json = release(method).to_json().unwrap();
+            assert_eq!(Release::from_json(json.as_bytes()).unwrap(), release(method));
+        }
+        let empty = Release::from_json(br#"{"name":"web","apply_method":""}"#).unwrap();
+        assert_eq!(empty.apply_method, None);
+        let null = Release::from_json(br#"{"name":"web","apply_method":null}"#).unwrap();
+        assert_eq!(null.apply_method, None);
+    }
+
+    #[test]
+    fn bad_apply_method_is_a_clear_error() {
+        let err = Release::from_json(br#"{"apply_method":"xyz"}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown apply method \"xyz\""), "{err}");
+        let err = Release::from_json(br#"{"apply_method":3}"#).unwrap_err().to_string();
+        assert!(err.contains("Release.apply_method"), "{err}");
     }
 }

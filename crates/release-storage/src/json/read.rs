@@ -13,7 +13,7 @@ use chart_model::{Chart, File, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::hook::{Hook, HookDeletePolicy, HookEvent, HookExecution, HookOutputLogPolicy, HookPhase};
-use crate::release::{Info, Release, ReleaseChart};
+use crate::release::{ApplyMethod, Info, Release, ReleaseChart};
 use crate::status::Status;
 use crate::time::Time;
 
@@ -65,6 +65,15 @@ pub(crate) fn read_release(data: &[u8]) -> Result<Release> {
     }
     if let Some(v) = f.get("namespace") {
         r.namespace = string(v, "Release.namespace")?;
+    }
+    if let Some(v) = f.get("apply_method") {
+        let text = string(v, "Release.apply_method")?;
+        r.apply_method = match text.as_str() {
+            "" => None,
+            other => Some(ApplyMethod::parse(other).ok_or_else(|| {
+                Error::Decode(format!("Release.apply_method: unknown apply method {other:?} (want \"csa\" or \"ssa\")"))
+            })?),
+        };
     }
     Ok(r)
 }

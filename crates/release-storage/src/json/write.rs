@@ -45,6 +45,9 @@ pub(crate) fn write_release(r: &Release) -> Result<String> {
     if !r.namespace.is_empty() {
         o.str("namespace", &r.namespace);
     }
+    if let Some(method) = r.apply_method {
+        o.str("apply_method", method.as_str());
+    }
     o.close();
     Ok(out)
 }
