@@ -1,0 +1,1 @@
+{{- define "childx.name" -}}{{ .Chart.Name }}-{{ .Chart.AppVersion }}{{- end -}}

@@ -1,0 +1,6 @@
+{{- define "t.name" -}}{{ .Chart.Name }}-{{ .Release.Namespace }}{{- end -}}
+{{- define "t.list" -}}
+{{- range . }}
+- {{ . }}
+{{- end }}
+{{- end -}}
