@@ -6,8 +6,8 @@ use std::time::Duration;
 use chart_model::{Chart, Map};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, PostParams};
-use kube_apply::{ApplyMethod, ApplyOptions, HookEvent, ReleaseRef, WaitOptions, crd_objects};
-use release_storage::{Info, Release, ReleaseChart, Status};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions, crd_objects};
+use release_storage::{ApplyMethod, Info, Release, ReleaseChart, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
@@ -16,6 +16,7 @@ use crate::operation::{
     storage_error, update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
+use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
 use crate::uninstall::{Uninstall, UninstallOptions};
 
@@ -48,6 +49,8 @@ pub struct InstallOptions {
     pub labels: BTreeMap<String, String>,
     /// `--take-ownership`.
     pub take_ownership: bool,
+    /// `--server-side` (Helm 4): `auto` (the default) and `true` apply server-side, `false` as Helm 3.
+    pub server_side: ServerSide,
 }
 
 impl Default for InstallOptions {
@@ -66,6 +69,7 @@ impl Default for InstallOptions {
             description: None,
             labels: BTreeMap::new(),
             take_ownership: false,
+            server_side: ServerSide::Auto,
         }
     }
 }
@@ -122,6 +126,7 @@ impl Install {
                 ..Info::default()
             }),
             labels: o.labels.clone(),
+            apply_method: Some(o.server_side.for_install()),
         };
         if o.dry_run {
             release.set_status(Status::PendingInstall, "Dry run complete");
@@ -240,12 +245,15 @@ impl Install {
         }
         let apply =
             ApplyOptions { release: Some(owner.clone()), take_ownership: o.take_ownership, ..Default::default() };
-        if adopted.is_empty() && !o.take_ownership {
+        let method = release.apply_method.unwrap_or(ApplyMethod::Csa);
+        if method == ApplyMethod::Ssa {
+            kube.apply(resources, &apply).await.map_err(create_error)?;
+        } else if adopted.is_empty() && !o.take_ownership {
             kube.create(resources, &apply).await.map_err(create_error)?;
         } else {
             let original: Vec<kube_apply::Resource> =
                 resources.iter().filter(|r| adopted.contains(&r.reference())).cloned().collect();
-            kube.update(&original, resources, ApplyMethod::ClientSide, &apply).await.map_err(update_error)?;
+            kube.update(&original, resources, kube_method(method), &apply).await.map_err(update_error)?;
         }
         if o.wait || o.atomic || o.wait_for_jobs {
             tracing::info!(target: "helm_core", event = "waiting", release = %release.name, objects = resources.len(),

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kube_apply::{ApplyMethod, ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
 use release_storage::{Info, Release, Status};
 
 use crate::config::Configuration;
@@ -12,6 +12,7 @@ use crate::operation::{
     PendingGuard, build_manifest, build_target, cluster_error, now, recover_pending, run_hooks, storage_error,
     with_lock,
 };
+use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
 
 /// The options of `helm rollback`.
@@ -31,6 +32,8 @@ pub struct RollbackOptions {
     pub cleanup_on_fail: bool,
     /// `--history-max` (0: unlimited).
     pub max_history: usize,
+    /// `--server-side` (Helm 4): `auto` (the default) follows the method of the revision rolled back to.
+    pub server_side: ServerSide,
 }
 
 impl Default for RollbackOptions {
@@ -43,6 +46,7 @@ impl Default for RollbackOptions {
             timeout: Duration::from_secs(300),
             cleanup_on_fail: false,
             max_history: 10,
+            server_side: ServerSide::Auto,
         }
     }
 }
@@ -101,6 +105,7 @@ impl Rollback {
                 ..Info::default()
             }),
             labels: previous.labels.clone(),
+            apply_method: Some(o.server_side.following(previous.apply_method)),
         };
         let kube = self.config.kube().clone();
         let original = build_manifest(&kube, &current.manifest).await?;
@@ -124,7 +129,15 @@ impl Rollback {
         }
         let owner = ReleaseRef { name: name.to_owned(), namespace: target.namespace.clone() };
         let apply = ApplyOptions { release: Some(owner), ..Default::default() };
-        if let Err(e) = kube.update(&original, &mut resources, ApplyMethod::ClientSide, &apply).await {
+        if let Err(e) = kube
+            .update(
+                &original,
+                &mut resources,
+                kube_method(target.apply_method.unwrap_or(release_storage::ApplyMethod::Csa)),
+                &apply,
+            )
+            .await
+        {
             let e = update_error(e);
             let mut superseded = current.clone();
             superseded.set_status(Status::Superseded, superseded.info.clone().unwrap_or_default().description);

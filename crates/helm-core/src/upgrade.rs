@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use chart_model::coalesce::{CoalesceOptions, coalesce_tables};
 use chart_model::{Chart, Map};
-use kube_apply::{ApplyMethod, ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
 use release_storage::{Info, Release, ReleaseChart, Status};
 
 use crate::config::Configuration;
@@ -15,6 +15,7 @@ use crate::operation::{
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::rollback::{Rollback, RollbackOptions};
+use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
 
 /// The options of `helm upgrade`.
@@ -44,6 +45,8 @@ pub struct UpgradeOptions {
     pub description: Option<String>,
     /// `--dry-run` (client).
     pub dry_run: bool,
+    /// `--server-side` (Helm 4): `auto` (the default) follows the last release's method.
+    pub server_side: ServerSide,
 }
 
 impl Default for UpgradeOptions {
@@ -61,6 +64,7 @@ impl Default for UpgradeOptions {
             max_history: 10,
             description: None,
             dry_run: false,
+            server_side: ServerSide::Auto,
         }
     }
 }
@@ -163,6 +167,7 @@ impl Upgrade {
                 ..Info::default()
             }),
             labels: current.labels.clone(),
+            apply_method: Some(o.server_side.following(last.apply_method)),
         };
         if o.dry_run {
             upgraded.set_status(Status::PendingUpgrade, "Dry run complete");
@@ -257,7 +262,15 @@ impl Upgrade {
                 .map_err(|e| Error::Action(format!("pre-upgrade hooks failed: {e}")))?;
         }
         let apply = ApplyOptions { release: Some(owner.clone()), ..Default::default() };
-        let result = kube.update(original, resources, ApplyMethod::ClientSide, &apply).await.map_err(update_error)?;
+        let result = kube
+            .update(
+                original,
+                resources,
+                kube_method(release.apply_method.unwrap_or(release_storage::ApplyMethod::Csa)),
+                &apply,
+            )
+            .await
+            .map_err(update_error)?;
         tracing::info!(target: "helm_core", event = "updated", release = %release.name, created = result.created.len(),
             updated = result.updated.len(), deleted = result.deleted.len(), "objects created {}, updated {}, deleted {}",
             result.created.len(), result.updated.len(), result.deleted.len());

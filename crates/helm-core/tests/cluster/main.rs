@@ -7,10 +7,10 @@ mod support;
 use std::time::Duration;
 
 use helm_core::{
-    Error, Install, InstallOptions, List, ListOptions, Rollback, RollbackOptions, Uninstall, UninstallOptions, Upgrade,
-    UpgradeOptions, release_info,
+    Error, Install, InstallOptions, List, ListOptions, Rollback, RollbackOptions, ServerSide, Uninstall,
+    UninstallOptions, Upgrade, UpgradeOptions, release_info,
 };
-use release_storage::Status;
+use release_storage::{ApplyMethod, Status};
 use support::{chart, cluster, helm_binary, values};
 
 fn install_options(name: &str) -> InstallOptions {
@@ -181,8 +181,12 @@ async fn failures_end_failed_or_roll_back() {
     assert!(release_info::status(&t.config, "atomic", 0).await.is_err());
     assert!(t.get("apps/v1", "Deployment", "atomic-web").await.is_none());
 
-    // Atomic upgrade: rolled back to the last good revision.
-    Install::new(t.config.clone(), install_options("up")).run(&c, &values(&[])).await.unwrap();
+    // Atomic upgrade: rolled back to the last good revision. Installed client-side, so that
+    // the upgrade is Helm 3's and fails with Helm 3's text.
+    Install::new(t.config.clone(), InstallOptions { server_side: ServerSide::False, ..install_options("up") })
+        .run(&c, &values(&[]))
+        .await
+        .unwrap();
     let err = Upgrade::new(t.config.clone(), UpgradeOptions { atomic: true, ..upgrade_options() })
         .run("up", &c, &values(&["broken=true"]))
         .await
@@ -349,5 +353,85 @@ async fn install_options_and_list_filters() {
     let doc = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": other.namespace()}});
     let res = t.config.kube().build("ns", &doc.to_string()).await.unwrap();
     let _ = t.config.kube().delete(&res, kube_apply::Propagation::Background).await;
+    t.cleanup().await;
+}
+
+/// The managers of the live object's fields, as (manager, operation).
+fn managers(object: &serde_json::Value) -> Vec<(String, String)> {
+    object["metadata"]["managedFields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    (m["manager"].as_str().unwrap_or("").to_owned(), m["operation"].as_str().unwrap_or("").to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_method_is_recorded_and_followed() {
+    let Some(t) = cluster("applym").await else { return };
+    let c = chart();
+    let name = "ssa";
+    // Helm 4's default: a new install applies server-side and records `ssa`.
+    let rel = Install::new(t.config.clone(), install_options(name)).run(&c, &values(&[])).await.unwrap();
+    assert_eq!(rel.apply_method, Some(ApplyMethod::Ssa));
+    let stored = release_info::status(&t.config, name, 0).await.unwrap();
+    assert_eq!(stored.apply_method, Some(ApplyMethod::Ssa));
+    let cm = t.get("v1", "ConfigMap", "ssa-config").await.unwrap();
+    assert!(managers(&cm).contains(&("helm".to_owned(), "Apply".to_owned())), "{:?}", managers(&cm));
+    // An upgrade follows it, and server-side apply drops what the chart no longer sets.
+    let up = Upgrade::new(t.config.clone(), upgrade_options())
+        .run(name, &c, &values(&["message=two", "extraAnnotation=false"]))
+        .await
+        .unwrap();
+    assert_eq!(up.apply_method, Some(ApplyMethod::Ssa));
+    let cm = t.get("v1", "ConfigMap", "ssa-config").await.unwrap();
+    assert_eq!(cm["data"]["message"], "two");
+    assert!(managers(&cm).iter().all(|(m, op)| m != "helm" || op == "Apply"), "{:?}", managers(&cm));
+    let dep = t.get("apps/v1", "Deployment", "ssa-web").await.unwrap();
+    assert!(dep["metadata"]["annotations"].get("example.com/extra").is_none(), "the dropped annotation is removed");
+    // So does a rollback (to a revision recorded `ssa`).
+    let rb = Rollback::new(t.config.clone(), RollbackOptions { wait: true, ..RollbackOptions::default() })
+        .run(name)
+        .await
+        .unwrap();
+    assert_eq!(rb.apply_method, Some(ApplyMethod::Ssa));
+    let dep = t.get("apps/v1", "Deployment", "ssa-web").await.unwrap();
+    assert_eq!(dep["metadata"]["annotations"]["example.com/extra"], "yes");
+    // `--server-side=false` forces client-side and records `csa`.
+    let forced = Upgrade::new(t.config.clone(), UpgradeOptions { server_side: ServerSide::False, ..upgrade_options() })
+        .run(name, &c, &values(&["message=three"]))
+        .await
+        .unwrap();
+    assert_eq!(forced.apply_method, Some(ApplyMethod::Csa));
+    Uninstall::new(t.config.clone(), UninstallOptions::default()).run(name).await.unwrap();
+
+    // A release installed by the real Helm 3 (no apply_method: client-side) stays client-side.
+    if let Some(helm) = helm_binary("applym") {
+        let dir = format!("{}/tests/fixtures/lifecycle", env!("CARGO_MANIFEST_DIR"));
+        t.helm(&helm, &["install", "old", &dir, "--wait"]);
+        assert_eq!(release_info::status(&t.config, "old", 0).await.unwrap().apply_method, None);
+        let up = Upgrade::new(t.config.clone(), upgrade_options())
+            .run("old", &c, &values(&["message=ours", "extraAnnotation=false"]))
+            .await
+            .unwrap();
+        assert_eq!(up.apply_method, Some(ApplyMethod::Csa));
+        let dep = t.get("apps/v1", "Deployment", "old-web").await.unwrap();
+        assert!(dep["metadata"]["annotations"].get("example.com/extra").is_none(), "three-way merge removed the field");
+        let cm = t.get("v1", "ConfigMap", "old-config").await.unwrap();
+        assert!(managers(&cm).iter().all(|(_, op)| op != "Apply"), "no server-side apply: {:?}", managers(&cm));
+        // Helm 3 reads our JSON (it ignores apply_method) and upgrades it in turn.
+        let hist = t.helm(&helm, &["history", "old", "-o", "json"]);
+        assert!(hist.contains("Upgrade complete"), "{hist}");
+        t.helm(&helm, &["upgrade", "old", &dir, "--wait"]);
+        // A release installed by us server-side, read and upgraded by Helm 3.
+        Install::new(t.config.clone(), install_options("new")).run(&c, &values(&[])).await.unwrap();
+        t.helm(&helm, &["upgrade", "new", &dir, "--set", "message=helm", "--wait"]);
+        let list = t.helm(&helm, &["list", "-o", "json"]);
+        assert!(list.contains("\"new\"") && list.contains("\"old\""), "{list}");
+    }
     t.cleanup().await;
 }
