@@ -465,6 +465,8 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
                 timeout: duration(&a.timeout)?,
                 cleanup_on_fail: a.cleanup_on_fail,
                 max_history: a.history_max,
+                // Follows the method the target revision recorded (client-side for every Helm 3 release).
+                server_side: helm_core::ServerSide::Auto,
             };
             Rollback::new(config, options).run(&a.release).await?;
             Ok("Rollback was a success! Happy Helming!\n".to_owned())
@@ -573,6 +575,8 @@ async fn install(a: InstallArgs) -> Result<String> {
         description: a.description,
         labels,
         take_ownership: a.take_ownership,
+        // helmrs is Helm 3's CLI: installs are client-side, as helm v3.
+        server_side: helm_core::ServerSide::False,
     };
     let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
     status_output(&release, &a.output, false)
@@ -593,6 +597,7 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
             timeout: duration(&a.timeout)?,
             atomic: a.atomic,
             description: a.description,
+            server_side: helm_core::ServerSide::False,
             ..InstallOptions::default()
         };
         let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
@@ -613,6 +618,8 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
         max_history: a.history_max,
         description: a.description,
         dry_run: a.dry_run,
+        // Follows the method the last release recorded (client-side for every Helm 3 release).
+        server_side: helm_core::ServerSide::Auto,
     };
     let release = Upgrade::new(config, options).run(&a.release, &chart, &values).await.context("UPGRADE FAILED")?;
     let mut out = String::new();
