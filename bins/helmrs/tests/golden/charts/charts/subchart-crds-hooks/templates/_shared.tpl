@@ -1,0 +1,1 @@
+{{- define "shared.label" -}}from-parent-{{ .Chart.Name }}{{- end -}}
