@@ -747,6 +747,8 @@ fn history_output(history: &[Release], output: &str) -> Result<String> {
 }
 
 fn status_output(release: &Release, output: &str, show_desc: bool) -> Result<String> {
+    // Helm 3 does not know Helm 4's `apply_method` and so never prints it.
+    let release = &Release { apply_method: None, ..release.clone() };
     match output {
         "json" => return Ok(release.to_json()? + "\n"),
         "yaml" => {
