@@ -178,7 +178,9 @@ impl Rollback {
         // Every revision still deployed is superseded by the rollback.
         if let Ok(deployed) = storage.deployed_all(name).await {
             for mut r in deployed {
-                r.set_status(Status::Superseded, "Superseded");
+                // Helm 3 changes only the status: the revision keeps its description.
+                let description = r.info.clone().unwrap_or_default().description;
+                r.set_status(Status::Superseded, description);
                 storage.update(&r).await.map_err(storage_error)?;
             }
         }

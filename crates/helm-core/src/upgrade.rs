@@ -195,7 +195,9 @@ impl Upgrade {
         match result {
             Ok(()) => {
                 let mut superseded = current;
-                superseded.set_status(Status::Superseded, "Superseded");
+                // Helm 3 changes only the status: the revision keeps its description.
+                let description = superseded.info.clone().unwrap_or_default().description;
+                superseded.set_status(Status::Superseded, description);
                 storage.update(&superseded).await.map_err(storage_error)?;
                 let description = o.description.clone().unwrap_or_else(|| "Upgrade complete".to_owned());
                 upgraded.set_status(Status::Deployed, description);

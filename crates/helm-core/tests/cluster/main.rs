@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, clippy::panic)]
 
+mod charts_lifecycle;
 mod support;
 
 use std::time::Duration;
@@ -86,9 +87,10 @@ async fn lifecycle_install_upgrade_rollback_uninstall() {
     assert_eq!(
         statuses(&history),
         vec![
-            (1, "superseded".into(), "Superseded".into()),
-            (2, "superseded".into(), "Superseded".into()),
-            (3, "superseded".into(), "Superseded".into()),
+            // As the real helm v3.22.0: superseded revisions keep their descriptions.
+            (1, "superseded".into(), "Install complete".into()),
+            (2, "superseded".into(), "Upgrade complete".into()),
+            (3, "superseded".into(), "Upgrade complete".into()),
             (4, "deployed".into(), "Rollback to 1".into()),
         ]
     );
