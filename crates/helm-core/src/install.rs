@@ -6,7 +6,7 @@ use std::time::Duration;
 use chart_model::{Chart, Map};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, PostParams};
-use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions, crd_objects};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, crd_objects};
 use release_storage::{ApplyMethod, Info, Release, ReleaseChart, Status};
 
 use crate::config::Configuration;
@@ -256,10 +256,7 @@ impl Install {
             kube.update(&original, resources, kube_method(method), &apply).await.map_err(update_error)?;
         }
         if o.wait || o.atomic || o.wait_for_jobs {
-            tracing::info!(target: "helm_core", event = "waiting", release = %release.name, objects = resources.len(),
-                "waiting for {} objects to be ready", resources.len());
-            let wait = WaitOptions { timeout: o.timeout, wait_for_jobs: o.wait_for_jobs, ..Default::default() };
-            kube.wait_ready(resources, &wait).await.map_err(cluster_error)?;
+            crate::operation::wait_ready(kube, &release.name, resources, o.timeout, o.wait_for_jobs).await?;
         }
         if !o.disable_hooks {
             run_hooks(kube, release, HookEvent::PostInstall, o.timeout)

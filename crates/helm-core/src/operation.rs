@@ -227,6 +227,20 @@ pub async fn run_hooks(
     outcome.into_result().map(|_| ()).map_err(hook_error)
 }
 
+/// Helm's `--wait` / `--wait-for-jobs`: waits until the release's objects are ready, as a progress event says.
+pub async fn wait_ready(
+    kube: &KubeClient,
+    release: &str,
+    resources: &[Resource],
+    timeout: Duration,
+    wait_for_jobs: bool,
+) -> Result<()> {
+    tracing::info!(target: "helm_core", event = "waiting", release = %release, objects = resources.len(),
+        "waiting for {} objects to be ready", resources.len());
+    let wait = kube_apply::WaitOptions { timeout, wait_for_jobs, ..Default::default() };
+    kube.wait_ready(resources, &wait).await.map_err(cluster_error)
+}
+
 /// Helm 3's `execHook` text: `warning: Hook EVENT PATH failed: ...`, a refused creation as
 /// the multierror Helm's `KubeClient.Create` returns.
 fn hook_error(e: kube_apply::Error) -> Error {

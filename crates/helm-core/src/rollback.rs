@@ -2,15 +2,14 @@
 
 use std::time::Duration;
 
-use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef};
 use release_storage::{Info, Release, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::update_error;
 use crate::operation::{
-    PendingGuard, build_manifest, build_target, cluster_error, now, recover_pending, run_hooks, storage_error,
-    with_lock,
+    PendingGuard, build_manifest, build_target, now, recover_pending, run_hooks, storage_error, with_lock,
 };
 use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
@@ -157,10 +156,7 @@ impl Rollback {
         }
         let after = async {
             if o.wait || o.wait_for_jobs {
-                tracing::info!(target: "helm_core", event = "waiting", release = %name, objects = resources.len(),
-                    "waiting for {} objects to be ready", resources.len());
-                let wait = WaitOptions { timeout: o.timeout, wait_for_jobs: o.wait_for_jobs, ..Default::default() };
-                kube.wait_ready(&resources, &wait).await.map_err(cluster_error)?;
+                crate::operation::wait_ready(&kube, name, &resources, o.timeout, o.wait_for_jobs).await?;
             }
             Ok::<(), Error>(())
         }

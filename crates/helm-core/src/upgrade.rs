@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use chart_model::coalesce::{CoalesceOptions, coalesce_tables};
 use chart_model::{Chart, Map};
-use kube_apply::{ApplyOptions, HookEvent, ReleaseRef, WaitOptions};
+use kube_apply::{ApplyOptions, HookEvent, ReleaseRef};
 use release_storage::{Info, Release, ReleaseChart, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::{
-    Failure, PendingGuard, build_manifest, build_target, cluster_error, now, record_hook, recover_pending, run_hooks,
-    storage_error, update_error, with_lock,
+    Failure, PendingGuard, build_manifest, build_target, now, record_hook, recover_pending, run_hooks, storage_error,
+    update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::rollback::{Rollback, RollbackOptions};
@@ -277,10 +277,7 @@ impl Upgrade {
             updated = result.updated.len(), deleted = result.deleted.len(), "objects created {}, updated {}, deleted {}",
             result.created.len(), result.updated.len(), result.deleted.len());
         if o.wait || o.atomic || o.wait_for_jobs {
-            tracing::info!(target: "helm_core", event = "waiting", release = %release.name, objects = resources.len(),
-                "waiting for {} objects to be ready", resources.len());
-            let wait = WaitOptions { timeout: o.timeout, wait_for_jobs: o.wait_for_jobs, ..Default::default() };
-            kube.wait_ready(resources, &wait).await.map_err(cluster_error)?;
+            crate::operation::wait_ready(kube, &release.name, resources, o.timeout, o.wait_for_jobs).await?;
         }
         if !o.disable_hooks {
             run_hooks(kube, release, HookEvent::PostUpgrade, o.timeout)
