@@ -30,6 +30,10 @@ pub enum Error {
     /// An action failed; the message is Helm's.
     #[error("{0}")]
     Action(String),
+    /// A chart repository or registry failed (unknown repository, missing index, download,
+    /// authentication); the message is Helm's and names the URL.
+    #[error("{0}")]
+    Repository(String),
 }
 
 /// The result type of helm-core.

@@ -7,6 +7,7 @@
 //!   holds the release's lock and never leaves a revision `pending-*`; progress is
 //!   `tracing` events (target `helm_core`, field `event`) next to kube-apply's.
 
+pub mod chart_source;
 pub mod config;
 pub mod error;
 pub mod install;
@@ -22,6 +23,10 @@ pub mod uninstall;
 pub mod upgrade;
 pub mod values;
 
+pub use chart_source::{
+    ChartArchive, ChartOrigin, ChartPathOptions, LocatedChart, RepositorySearch, RepositorySettings, RepositoryUpdate,
+    fetch_chart, locate_chart, update_repositories,
+};
 pub use config::{Configuration, StorageDriver};
 pub use error::{Error, Result};
 pub use install::{Install, InstallOptions};
