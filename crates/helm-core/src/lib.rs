@@ -13,6 +13,7 @@ pub mod error;
 pub mod install;
 pub mod list;
 pub mod operation;
+pub mod progress;
 pub mod release_info;
 pub mod release_test;
 pub mod render_release;
