@@ -107,9 +107,20 @@ pub struct InstallArgs {
     /// Create the release namespace if not present.
     #[arg(long = "create-namespace")]
     create_namespace: bool,
-    /// Simulate an install.
-    #[arg(long = "dry-run")]
-    dry_run: bool,
+    /// Simulate an install: `client` (the default when given alone) or `server` (lookup answered by the cluster).
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    dry_run: Option<String>,
+    /// Re-use the given name, only if that name is a deleted release which remains in the history.
+    #[arg(long = "replace")]
+    replace: bool,
+    /// Force resource updates through a replacement strategy.
+    #[arg(long = "force")]
+    force: bool,
+    #[command(flatten)]
+    server_side: ServerSideArgs,
+    /// If set, do not show notes in the output.
+    #[arg(long = "hide-notes")]
+    hide_notes: bool,
     /// Prevent hooks from running during install.
     #[arg(long = "no-hooks")]
     no_hooks: bool,
@@ -166,9 +177,20 @@ pub struct UpgradeArgs {
     /// Create the release namespace (with --install).
     #[arg(long = "create-namespace")]
     create_namespace: bool,
-    /// Simulate an upgrade.
-    #[arg(long = "dry-run")]
-    dry_run: bool,
+    /// Simulate an upgrade: `client` (the default when given alone) or `server` (lookup answered by the cluster).
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    dry_run: Option<String>,
+    /// Force resource updates through a replacement strategy.
+    #[arg(long = "force")]
+    force: bool,
+    /// Ignore the check for helm annotations and take ownership of the existing resources.
+    #[arg(long = "take-ownership")]
+    take_ownership: bool,
+    #[command(flatten)]
+    server_side: ServerSideArgs,
+    /// If set, do not show notes in the output.
+    #[arg(long = "hide-notes")]
+    hide_notes: bool,
     /// Disable pre/post upgrade hooks.
     #[arg(long = "no-hooks")]
     no_hooks: bool,
@@ -223,6 +245,48 @@ pub struct RollbackArgs {
     /// Limit the maximum number of revisions saved per release.
     #[arg(long = "history-max", default_value_t = 10)]
     history_max: usize,
+    /// Simulate a rollback.
+    #[arg(long = "dry-run")]
+    dry_run: bool,
+    /// Force resource update through a replacement strategy.
+    #[arg(long = "force")]
+    force: bool,
+    #[command(flatten)]
+    server_side: ServerSideArgs,
+}
+
+/// Helm 4's server-side apply flags (helmrs keeps Helm 3's client-side default for installs).
+#[derive(Args, Clone)]
+pub struct ServerSideArgs {
+    /// Apply objects server-side (Helm 4): `auto` follows the release's recorded method, `true`, `false`.
+    #[arg(long = "server-side")]
+    server_side: Option<String>,
+    /// With server-side apply, take the fields other field managers own instead of failing.
+    #[arg(long = "force-conflicts")]
+    force_conflicts: bool,
+}
+
+impl ServerSideArgs {
+    /// The choice, `default` when not given.
+    fn choice(&self, default: helm_core::ServerSide) -> Result<helm_core::ServerSide> {
+        Ok(match self.server_side.as_deref() {
+            None => default,
+            Some("auto") => helm_core::ServerSide::Auto,
+            Some("true") => helm_core::ServerSide::True,
+            Some("false") => helm_core::ServerSide::False,
+            Some(other) => bail!("invalid server-side value {other:?}: must be one of auto, true, false"),
+        })
+    }
+}
+
+/// Helm's `--dry-run` words: `(dry_run, server)`.
+fn dry_run_mode(flag: Option<&str>) -> Result<(bool, bool)> {
+    match flag {
+        None | Some("none" | "false") => Ok((false, false)),
+        Some("client" | "true") => Ok((true, false)),
+        Some("server") => Ok((true, true)),
+        Some(_) => bail!("Invalid dry-run flag. Flag must one of the following: false, true, none, client, server"),
+    }
 }
 
 #[derive(Args)]
@@ -350,6 +414,15 @@ pub struct TestArgs {
     release: String,
     #[command(flatten)]
     kube: Kube,
+    /// Dump the logs from test pods (after all tests are complete, before any cleanup).
+    #[arg(long = "logs")]
+    logs: bool,
+    /// Specify tests by attribute (`name=test1`, `!name=test2`; comma-separated or repeated).
+    #[arg(long = "filter", value_delimiter = ',')]
+    filter: Vec<String>,
+    /// If set, do not show notes in test output.
+    #[arg(long = "hide-notes")]
+    hide_notes: bool,
     /// Time to wait for any individual Kubernetes operation.
     #[arg(long = "timeout", default_value = "5m0s")]
     timeout: String,
@@ -404,8 +477,14 @@ async fn configuration(kube: &Kube) -> Result<Configuration> {
         "sql" => StorageDriver::Sql(std::env::var("HELM_DRIVER_SQL_CONNECTION_STRING").unwrap_or_default()),
         other => bail!("unknown driver {other:?}"),
     };
-    Ok(Configuration::from_kubeconfig_yaml(&text, kube.kube_context.as_deref(), kube.namespace.as_deref(), driver)
-        .await?)
+    let config =
+        Configuration::from_kubeconfig_yaml(&text, kube.kube_context.as_deref(), kube.namespace.as_deref(), driver)
+            .await?;
+    // How long a release lock outlives a process that dies holding it (default 60s).
+    Ok(match std::env::var("HELM_API_LOCK_TTL") {
+        Ok(ttl) if !ttl.is_empty() => config.with_lock_ttl(duration(&ttl).context("HELM_API_LOCK_TTL")?),
+        _ => config,
+    })
 }
 
 fn merge(v: ValueArgs) -> Result<chart_model::Map> {
@@ -465,8 +544,11 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
                 timeout: duration(&a.timeout)?,
                 cleanup_on_fail: a.cleanup_on_fail,
                 max_history: a.history_max,
+                dry_run: a.dry_run,
+                force: a.force,
+                force_conflicts: a.server_side.force_conflicts,
                 // Follows the method the target revision recorded (client-side for every Helm 3 release).
-                server_side: helm_core::ServerSide::Auto,
+                server_side: a.server_side.choice(helm_core::ServerSide::Auto)?,
             };
             Rollback::new(config, options).run(&a.release).await?;
             Ok("Rollback was a success! Happy Helming!\n".to_owned())
@@ -500,7 +582,7 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
             let mut release = release_info::status(&config, &a.release, a.revision).await?;
             // `helm status` strips the chart from its output.
             release.chart = None;
-            status_output(&release, &a.output, a.show_desc)
+            status_output(&release, &a.output, StatusFlags { show_desc: a.show_desc, ..StatusFlags::default() })
         }
         ReleaseCommand::Get(GetCommand::Values(a)) => {
             let config = configuration(&a.kube).await?;
@@ -526,16 +608,20 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
             let hooks = release_info::get_hooks(&config, &a.release, a.revision).await?;
             Ok(hooks.iter().map(|h| format!("---\n# Source: {}\n{}\n", h.path, h.manifest)).collect())
         }
-        ReleaseCommand::Test(a) => {
-            let config = configuration(&a.kube).await?;
-            let release = ReleaseTesting::new(config, duration(&a.timeout)?).run(&a.release).await?;
-            status_output(&release, "table", false)
-        }
+        ReleaseCommand::Test(a) => test(a).await,
         ReleaseCommand::Get(GetCommand::Manifest(a)) => {
             let config = configuration(&a.kube).await?;
             Ok(release_info::get_manifest(&config, &a.release, a.revision).await? + "\n")
         }
     }
+}
+
+/// Values as Helm's `output.EncodeYAML` prints a map (`{}` for none).
+fn values_yaml(value: &chart_model::Value) -> Result<String> {
+    if matches!(value, chart_model::Value::Map(m) if m.is_empty()) {
+        return Ok("{}\n".to_owned());
+    }
+    chart_model::yaml::to_string(value).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Values as `helm get values` prints YAML (`null` for none).
@@ -553,6 +639,7 @@ async fn install(a: InstallArgs) -> Result<String> {
         (false, [_]) => bail!("must either provide a name or specify --generate-name"),
         _ => bail!("expected [NAME] CHART"),
     };
+    let (dry_run, dry_run_server) = dry_run_mode(a.dry_run.as_deref())?;
     let chart = load(&chart_path)?;
     let values = merge(a.values)?;
     let config = configuration(&a.kube).await?;
@@ -565,7 +652,7 @@ async fn install(a: InstallArgs) -> Result<String> {
         release_name: name,
         generate_name: a.generate_name,
         create_namespace: a.create_namespace,
-        dry_run: a.dry_run,
+        dry_run,
         disable_hooks: a.no_hooks,
         skip_crds: a.skip_crds,
         wait: a.wait,
@@ -575,36 +662,96 @@ async fn install(a: InstallArgs) -> Result<String> {
         description: a.description,
         labels,
         take_ownership: a.take_ownership,
-        // helmrs is Helm 3's CLI: installs are client-side, as helm v3.
-        server_side: helm_core::ServerSide::False,
+        dry_run_server,
+        replace: a.replace,
+        force: a.force,
+        force_conflicts: a.server_side.force_conflicts,
+        // helmrs is Helm 3's CLI: installs are client-side, as helm v3, unless --server-side says otherwise.
+        server_side: a.server_side.choice(helm_core::ServerSide::False)?,
     };
     let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
-    status_output(&release, &a.output, false)
+    let flags = StatusFlags { debug: a.kube.debug, hide_notes: a.hide_notes, ..StatusFlags::default() };
+    status_output(&release, &a.output, flags)
+}
+
+async fn test(a: TestArgs) -> Result<String> {
+    let config = configuration(&a.kube).await?;
+    let mut testing = ReleaseTesting::new(config, duration(&a.timeout)?);
+    for f in &a.filter {
+        if let Some(name) = f.strip_prefix("name=") {
+            testing.include.push(name.to_owned());
+        } else if let Some(name) = f.strip_prefix('!').and_then(|rest| rest.trim_start().strip_prefix("name=")) {
+            testing.exclude.push(name.to_owned());
+        }
+    }
+    let run = testing.run_recorded(&a.release).await?;
+    // As `helm test`: the status first, then the logs, then a failing test's error.
+    let flags = StatusFlags { debug: a.kube.debug, hide_notes: a.hide_notes, ..StatusFlags::default() };
+    let mut out = status_output(&run.release, "table", flags)?;
+    if a.logs {
+        out.push('\n');
+        match testing.pod_logs(&run.release).await {
+            Ok(logs) => {
+                for (name, text) in logs {
+                    out.push_str(&format!("POD LOGS: {name}\n{text}\n"));
+                }
+            }
+            Err(e) => {
+                std::io::stdout().lock().write_all(out.as_bytes())?;
+                return Err(e.into());
+            }
+        }
+    }
+    match run.failure {
+        None => Ok(out),
+        Some(e) => {
+            std::io::stdout().lock().write_all(out.as_bytes())?;
+            Err(e.into())
+        }
+    }
 }
 
 async fn upgrade(a: UpgradeArgs) -> Result<String> {
+    let (dry_run, dry_run_server) = dry_run_mode(a.dry_run.as_deref())?;
+    let config = configuration(&a.kube).await?;
+    let flags = StatusFlags { debug: a.kube.debug, hide_notes: a.hide_notes, ..StatusFlags::default() };
+    if a.install {
+        // As helm: a release that does not exist, or whose last revision is uninstalled, is installed
+        // (replacing the uninstalled one).
+        let last = release_info::history(&config, &a.release, 0).await.ok().and_then(|h| h.last().cloned());
+        let uninstalled = last.as_ref().is_some_and(|r| r.status() == Status::Uninstalled);
+        if last.is_none() || uninstalled {
+            if a.output == "table" {
+                let line = format!("Release {:?} does not exist. Installing it now.\n", a.release);
+                std::io::stdout().lock().write_all(line.as_bytes())?;
+            }
+            let chart = load(&a.chart)?;
+            let values = merge(a.values)?;
+            let options = InstallOptions {
+                release_name: a.release.clone(),
+                create_namespace: a.create_namespace,
+                dry_run,
+                dry_run_server,
+                replace: uninstalled,
+                force: a.force,
+                force_conflicts: a.server_side.force_conflicts,
+                take_ownership: a.take_ownership,
+                disable_hooks: a.no_hooks,
+                wait: a.wait,
+                wait_for_jobs: a.wait_for_jobs,
+                timeout: duration(&a.timeout)?,
+                atomic: a.atomic,
+                description: a.description,
+                server_side: a.server_side.choice(helm_core::ServerSide::False)?,
+                ..InstallOptions::default()
+            };
+            // Helm does not prefix this install's error.
+            let release = Install::new(config, options).run(&chart, &values).await?;
+            return status_output(&release, &a.output, flags);
+        }
+    }
     let chart = load(&a.chart)?;
     let values = merge(a.values)?;
-    let config = configuration(&a.kube).await?;
-    if a.install && release_info::history(&config, &a.release, 0).await.is_err() {
-        let options = InstallOptions {
-            release_name: a.release.clone(),
-            create_namespace: a.create_namespace,
-            dry_run: a.dry_run,
-            disable_hooks: a.no_hooks,
-            wait: a.wait,
-            wait_for_jobs: a.wait_for_jobs,
-            timeout: duration(&a.timeout)?,
-            atomic: a.atomic,
-            description: a.description,
-            server_side: helm_core::ServerSide::False,
-            ..InstallOptions::default()
-        };
-        let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
-        let mut out = format!("Release {:?} does not exist. Installing it now.\n", a.release);
-        out.push_str(&status_output(&release, &a.output, false)?);
-        return Ok(out);
-    }
     let options = UpgradeOptions {
         reuse_values: a.reuse_values,
         reset_values: a.reset_values,
@@ -617,16 +764,20 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
         cleanup_on_fail: a.cleanup_on_fail,
         max_history: a.history_max,
         description: a.description,
-        dry_run: a.dry_run,
+        dry_run,
+        dry_run_server,
+        force: a.force,
+        force_conflicts: a.server_side.force_conflicts,
+        take_ownership: a.take_ownership,
         // Follows the method the last release recorded (client-side for every Helm 3 release).
-        server_side: helm_core::ServerSide::Auto,
+        server_side: a.server_side.choice(helm_core::ServerSide::Auto)?,
     };
     let release = Upgrade::new(config, options).run(&a.release, &chart, &values).await.context("UPGRADE FAILED")?;
     let mut out = String::new();
     if a.output == "table" {
         out.push_str(&format!("Release {:?} has been upgraded. Happy Helming!\n", a.release));
     }
-    out.push_str(&status_output(&release, &a.output, false)?);
+    out.push_str(&status_output(&release, &a.output, flags)?);
     Ok(out)
 }
 
@@ -746,7 +897,19 @@ fn history_output(history: &[Release], output: &str) -> Result<String> {
     }
 }
 
-fn status_output(release: &Release, output: &str, show_desc: bool) -> Result<String> {
+/// What Helm's `statusPrinter` is asked to show besides the status.
+#[derive(Default, Clone, Copy)]
+struct StatusFlags {
+    /// `--debug`: user-supplied and computed values, hooks and manifest.
+    debug: bool,
+    /// `status --show-desc`.
+    show_desc: bool,
+    /// `--hide-notes`.
+    hide_notes: bool,
+}
+
+fn status_output(release: &Release, output: &str, flags: StatusFlags) -> Result<String> {
+    let StatusFlags { debug, show_desc, hide_notes } = flags;
     // Helm 3 does not know Helm 4's `apply_method` and so never prints it.
     let release = &Release { apply_method: None, ..release.clone() };
     match output {
@@ -783,8 +946,35 @@ fn status_output(release: &Release, output: &str, show_desc: bool) -> Result<Str
             h.last_run.phase.as_str()
         ));
     }
+    if debug {
+        out.push_str("USER-SUPPLIED VALUES:\n");
+        out.push_str(&values_yaml(&chart_model::Value::Map(release.config.clone()))?);
+        out.push('\n');
+        let computed = match &release.chart {
+            Some(c) => {
+                chart_model::coalesce::coalesce_values(
+                    &c.chart,
+                    &release.config,
+                    &chart_model::coalesce::CoalesceOptions::default(),
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .values
+            }
+            None => release.config.clone(),
+        };
+        out.push_str("COMPUTED VALUES:\n");
+        out.push_str(&values_yaml(&chart_model::Value::Map(computed))?);
+        out.push('\n');
+    }
+    if debug || info.description.eq_ignore_ascii_case("Dry run complete") {
+        out.push_str("HOOKS:\n");
+        for h in &release.hooks {
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+        }
+        out.push_str(&format!("MANIFEST:\n{}\n", release.manifest));
+    }
     let notes = info.notes.trim();
-    if !notes.is_empty() {
+    if !hide_notes && !info.notes.is_empty() {
         out.push_str(&format!("NOTES:\n{notes}\n"));
     }
     Ok(out)

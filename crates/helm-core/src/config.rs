@@ -92,6 +92,21 @@ impl Configuration {
         })
     }
 
+    /// Sets how long a release lock stays valid without renewal (default 60 s; the holder
+    /// renews it every third of that). A process that dies holding a lock leaves it to
+    /// expire after this; the next operation then takes it over and marks the revision
+    /// the dead process left `pending-*` failed. No effect with the memory driver.
+    pub fn with_lock_ttl(mut self, ttl: Duration) -> Self {
+        if self.driver != StorageDriver::Memory {
+            self.locker = Arc::new(
+                LeaseLocker::new(self.kube.client().clone())
+                    .with_ttl(ttl)
+                    .with_wait(Duration::ZERO, Duration::from_millis(100)),
+            );
+        }
+        self
+    }
+
     /// The same cluster, locks and capabilities, with releases of `namespace`
     /// (empty: every namespace, for listing).
     pub async fn with_namespace(&self, namespace: &str) -> Result<Configuration> {

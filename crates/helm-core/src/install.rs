@@ -12,8 +12,8 @@ use release_storage::{ApplyMethod, Info, Release, ReleaseChart, Status};
 use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::{
-    Failure, PendingGuard, build_target, cluster_error, create_error, now, record_hook, recover_pending, run_hooks,
-    storage_error, update_error, with_lock,
+    Failure, PendingGuard, apply_options, build_target, cluster_error, create_error, now, record_hook, recover_pending,
+    run_hooks, storage_error, update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::server_side::{ServerSide, kube_method};
@@ -29,8 +29,18 @@ pub struct InstallOptions {
     pub generate_name: bool,
     /// `--create-namespace`.
     pub create_namespace: bool,
-    /// `--dry-run` (client): render only, store nothing, touch nothing.
+    /// `--dry-run`: render and check, store nothing, change nothing. The cluster is still
+    /// asked for its capabilities, to map the objects and for ownership conflicts, as Helm does.
     pub dry_run: bool,
+    /// `--dry-run=server` (with `dry_run`): `lookup` is also answered from the cluster.
+    pub dry_run_server: bool,
+    /// `--replace`: re-use the name of a release whose last revision is uninstalled (kept
+    /// history) or failed; the new revision follows it.
+    pub replace: bool,
+    /// `--force`: objects adopted from the cluster are replaced, not patched (client-side only).
+    pub force: bool,
+    /// `--force-conflicts` (Helm 4, server-side apply only): take fields other managers own.
+    pub force_conflicts: bool,
     /// `--no-hooks`.
     pub disable_hooks: bool,
     /// `--skip-crds`.
@@ -60,6 +70,10 @@ impl Default for InstallOptions {
             generate_name: false,
             create_namespace: false,
             dry_run: false,
+            dry_run_server: false,
+            replace: false,
+            force: false,
+            force_conflicts: false,
             disable_hooks: false,
             skip_crds: false,
             wait: false,
@@ -108,7 +122,8 @@ impl Install {
         let capabilities = self.config.capabilities().await?;
         let kube = self.config.kube().clone();
         let target = RenderFor { name: &name, namespace: &namespace, revision: 1, is_upgrade: false };
-        let rendered = render_release(chart, values, &target, capabilities, (!o.dry_run).then(|| kube.clone())).await?;
+        let lookup = (!o.dry_run || o.dry_run_server).then(|| kube.clone());
+        let rendered = render_release(chart, values, &target, capabilities, lookup).await?;
         let time = now();
         let mut release = Release {
             name: name.clone(),
@@ -129,6 +144,14 @@ impl Install {
             apply_method: Some(o.server_side.for_install()),
         };
         if o.dry_run {
+            // As Helm: the objects must map, and existing ones must be the release's (or taken over).
+            let resources = build_target(&kube, &rendered.manifest).await?;
+            if !o.take_ownership {
+                let owner = ReleaseRef { name: name.clone(), namespace: namespace.clone() };
+                kube.existing_resource_conflict(&resources, &owner)
+                    .await
+                    .map_err(|e| Error::Action(format!("Unable to continue with install: {e}")))?;
+            }
             release.set_status(Status::PendingInstall, "Dry run complete");
             return Ok(release);
         }
@@ -140,7 +163,11 @@ impl Install {
             Err(Failure::Recorded(e)) if o.atomic => {
                 let uninstall = Uninstall::new(
                     self.config.clone(),
-                    UninstallOptions { timeout: o.timeout, ..UninstallOptions::default() },
+                    UninstallOptions {
+                        timeout: o.timeout,
+                        disable_hooks: o.disable_hooks,
+                        ..UninstallOptions::default()
+                    },
                 );
                 if let Err(u) = uninstall.run(&name).await {
                     return Err(Error::Action(format!(
@@ -169,14 +196,17 @@ impl Install {
         let namespace = release.namespace.clone();
         let storage = self.config.storage().clone();
         recover_pending(&storage, &name).await?;
-        // Helm's availableName: a name in use is refused; an uninstalled-with-history one too (without --replace).
-        match storage.history(&name).await {
-            Ok(h) if !h.is_empty() => {
-                return Err(Error::Action("cannot re-use a name that is still in use".to_owned()).into());
-            }
-            Ok(_) | Err(release_storage::Error::ReleaseNotFound) => {}
+        // Helm's availableName: a name in use is refused; an uninstalled-with-history or failed
+        // one too, unless --replace.
+        let replaced = match storage.history(&name).await {
+            Ok(h) => match h.into_iter().max_by_key(|r| r.version) {
+                Some(last) if o.replace && matches!(last.status(), Status::Uninstalled | Status::Failed) => Some(last),
+                Some(_) => return Err(Error::Action("cannot re-use a name that is still in use".to_owned()).into()),
+                None => None,
+            },
+            Err(release_storage::Error::ReleaseNotFound) => None,
             Err(e) => return Err(storage_error(e).into()),
-        }
+        };
         let resources = build_target(kube, &rendered.manifest).await;
         if !o.skip_crds {
             let crds = crd_objects(chart);
@@ -198,6 +228,17 @@ impl Install {
                 .await
                 .map_err(|e| Error::Action(format!("Unable to continue with install: {e}")))?
         };
+        let method = release.apply_method.unwrap_or(ApplyMethod::Csa);
+        let apply = apply_options(&owner, method, o.force, o.force_conflicts, o.take_ownership)?;
+        // Helm's replaceRelease: the new revision follows the last one, which is superseded
+        // unless it failed.
+        if let Some(mut last) = replaced {
+            release.version = last.version + 1;
+            if last.status() != Status::Failed {
+                last.set_status(Status::Superseded, "superseded by new release");
+                storage.update(&last).await.map_err(storage_error)?;
+            }
+        }
         release.set_status(Status::PendingInstall, "Initial install underway");
         storage.create(&release).await.map_err(storage_error)?;
         let guard = PendingGuard::new(
@@ -205,14 +246,14 @@ impl Install {
             &release,
             format!("Release {name:?} failed: the operation was cancelled"),
         );
-        let result = self.perform(&mut release, &mut resources, &adopted, &owner).await;
+        let result = self.perform(&mut release, &mut resources, &adopted, &apply).await;
         match result {
             Ok(()) => {
                 let description = o.description.clone().unwrap_or_else(|| "Install complete".to_owned());
                 release.set_status(Status::Deployed, description);
                 storage.update(&release).await.map_err(storage_error)?;
                 guard.disarm();
-                tracing::info!(target: "helm_core", event = "done", action = "install", release = %name, revision = 1,
+                tracing::info!(target: "helm_core", event = "done", action = "install", release = %name, revision = release.version,
                     "install of {name} complete");
                 Ok(release)
             }
@@ -232,7 +273,7 @@ impl Install {
         release: &mut Release,
         resources: &mut [kube_apply::Resource],
         adopted: &[kube_apply::ObjectRef],
-        owner: &ReleaseRef,
+        apply: &ApplyOptions,
     ) -> Result<()> {
         let o = &self.options;
         let kube = self.config.kube();
@@ -243,17 +284,15 @@ impl Install {
                 .map_err(|e| Error::Action(format!("failed pre-install: {e}")))?;
             storage.update(release).await.map_err(storage_error)?;
         }
-        let apply =
-            ApplyOptions { release: Some(owner.clone()), take_ownership: o.take_ownership, ..Default::default() };
         let method = release.apply_method.unwrap_or(ApplyMethod::Csa);
         if method == ApplyMethod::Ssa {
-            kube.apply(resources, &apply).await.map_err(create_error)?;
+            kube.apply(resources, apply).await.map_err(create_error)?;
         } else if adopted.is_empty() && !o.take_ownership {
-            kube.create(resources, &apply).await.map_err(create_error)?;
+            kube.create(resources, apply).await.map_err(create_error)?;
         } else {
             let original: Vec<kube_apply::Resource> =
                 resources.iter().filter(|r| adopted.contains(&r.reference())).cloned().collect();
-            kube.update(&original, resources, kube_method(method), &apply).await.map_err(update_error)?;
+            kube.update(&original, resources, kube_method(method), apply).await.map_err(update_error)?;
         }
         if o.wait || o.atomic || o.wait_for_jobs {
             crate::operation::wait_ready(kube, &release.name, resources, o.timeout, o.wait_for_jobs).await?;

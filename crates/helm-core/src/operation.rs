@@ -107,10 +107,43 @@ pub fn update_error(e: kube_apply::Error) -> Error {
     {
         return Error::Cluster(format!("cannot patch {name:?} with kind {kind}: {message}"));
     }
+    if context.starts_with("replacing ") {
+        return Error::Cluster(format!("failed to replace object: {message}"));
+    }
     if context.starts_with("creating ") {
         return Error::Cluster(format!("failed to create resource: {message}"));
     }
     Error::Cluster(message)
+}
+
+/// kube-apply's options for writing a release's objects with `method`: Helm 3's `--force`
+/// (replace) is client-side only and `--force-conflicts` server-side only, as Helm 4 checks
+/// (refused before anything is stored).
+pub fn apply_options(
+    owner: &kube_apply::ReleaseRef,
+    method: release_storage::ApplyMethod,
+    force: bool,
+    force_conflicts: bool,
+    take_ownership: bool,
+) -> Result<kube_apply::ApplyOptions> {
+    let server_side = method == release_storage::ApplyMethod::Ssa;
+    if server_side && force {
+        return Err(Error::Options(
+            "invalid operation: cannot use server-side apply and force replace together".into(),
+        ));
+    }
+    if !server_side && force_conflicts {
+        return Err(Error::Options(
+            "invalid client update option(s): forceConflicts enabled when serverSideApply disabled".into(),
+        ));
+    }
+    Ok(kube_apply::ApplyOptions {
+        release: Some(owner.clone()),
+        take_ownership,
+        force_conflicts,
+        force_replace: force,
+        dry_run: false,
+    })
 }
 
 /// Runs `body` holding the release's lock, then lets the lock go before returning.

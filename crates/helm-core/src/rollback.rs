@@ -2,15 +2,15 @@
 
 use std::time::Duration;
 
-use kube_apply::{ApplyOptions, HookEvent, ReleaseRef};
+use kube_apply::{HookEvent, ReleaseRef};
 use release_storage::{Info, Release, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
-use crate::operation::update_error;
 use crate::operation::{
     PendingGuard, build_manifest, build_target, now, recover_pending, run_hooks, storage_error, with_lock,
 };
+use crate::operation::{apply_options, update_error};
 use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
 
@@ -31,6 +31,12 @@ pub struct RollbackOptions {
     pub cleanup_on_fail: bool,
     /// `--history-max` (0: unlimited).
     pub max_history: usize,
+    /// `--dry-run`: check that the revision exists and can be built; store and change nothing.
+    pub dry_run: bool,
+    /// `--force`: replace objects instead of patching them (client-side only).
+    pub force: bool,
+    /// `--force-conflicts` (Helm 4, server-side apply only): take fields other managers own.
+    pub force_conflicts: bool,
     /// `--server-side` (Helm 4): `auto` (the default) follows the method of the revision rolled back to.
     pub server_side: ServerSide,
 }
@@ -45,6 +51,9 @@ impl Default for RollbackOptions {
             timeout: Duration::from_secs(300),
             cleanup_on_fail: false,
             max_history: 10,
+            dry_run: false,
+            force: false,
+            force_conflicts: false,
             server_side: ServerSide::Auto,
         }
     }
@@ -109,6 +118,12 @@ impl Rollback {
         let kube = self.config.kube().clone();
         let original = build_manifest(&kube, &current.manifest).await?;
         let mut resources = build_target(&kube, &target.manifest).await?;
+        let owner = ReleaseRef { name: name.to_owned(), namespace: target.namespace.clone() };
+        let method = target.apply_method.unwrap_or(release_storage::ApplyMethod::Csa);
+        let apply = apply_options(&owner, method, o.force, o.force_conflicts, false)?;
+        if o.dry_run {
+            return Ok(target);
+        }
         if o.max_history > 0 {
             crate::upgrade::prune_history(&storage, name, o.max_history).await?;
         }
@@ -126,8 +141,6 @@ impl Rollback {
             guard.disarm();
             return Err(e);
         }
-        let owner = ReleaseRef { name: name.to_owned(), namespace: target.namespace.clone() };
-        let apply = ApplyOptions { release: Some(owner), ..Default::default() };
         if let Err(e) = kube
             .update(
                 &original,

@@ -10,8 +10,8 @@ use release_storage::{Info, Release, ReleaseChart, Status};
 use crate::config::Configuration;
 use crate::error::{Error, Result};
 use crate::operation::{
-    Failure, PendingGuard, build_manifest, build_target, now, record_hook, recover_pending, run_hooks, storage_error,
-    update_error, with_lock,
+    Failure, PendingGuard, apply_options, build_manifest, build_target, cluster_error, now, record_hook,
+    recover_pending, run_hooks, storage_error, update_error, with_lock,
 };
 use crate::render_release::{RenderFor, render_release};
 use crate::rollback::{Rollback, RollbackOptions};
@@ -43,8 +43,17 @@ pub struct UpgradeOptions {
     pub max_history: usize,
     /// `--description`.
     pub description: Option<String>,
-    /// `--dry-run` (client).
+    /// `--dry-run`: render and check, store nothing, change nothing.
     pub dry_run: bool,
+    /// `--dry-run=server` (with `dry_run`): `lookup` is also answered from the cluster.
+    pub dry_run_server: bool,
+    /// `--force`: replace objects instead of patching them (client-side only).
+    pub force: bool,
+    /// `--force-conflicts` (Helm 4, server-side apply only): take fields other managers own.
+    pub force_conflicts: bool,
+    /// `--take-ownership`: objects new to the release that exist already are adopted
+    /// whoever owns them, instead of refused.
+    pub take_ownership: bool,
     /// `--server-side` (Helm 4): `auto` (the default) follows the last release's method.
     pub server_side: ServerSide,
 }
@@ -64,6 +73,10 @@ impl Default for UpgradeOptions {
             max_history: 10,
             description: None,
             dry_run: false,
+            dry_run_server: false,
+            force: false,
+            force_conflicts: false,
+            take_ownership: false,
             server_side: ServerSide::Auto,
         }
     }
@@ -98,6 +111,11 @@ impl Upgrade {
                         wait: true,
                         timeout: o.timeout,
                         cleanup_on_fail: o.cleanup_on_fail,
+                        disable_hooks: o.disable_hooks,
+                        wait_for_jobs: o.wait_for_jobs,
+                        force: o.force,
+                        force_conflicts: o.force_conflicts,
+                        server_side: o.server_side,
                         ..RollbackOptions::default()
                     },
                 );
@@ -147,8 +165,8 @@ impl Upgrade {
         let kube = self.config.kube().clone();
         let capabilities = self.config.capabilities().await?;
         let target = RenderFor { name, namespace: &namespace, revision, is_upgrade: true };
-        let rendered =
-            render_release(&chart, &values, &target, capabilities, (!o.dry_run).then(|| kube.clone())).await?;
+        let lookup = (!o.dry_run || o.dry_run_server).then(|| kube.clone());
+        let rendered = render_release(&chart, &values, &target, capabilities, lookup).await?;
         let first_deployed = current.info.as_ref().map(|i| i.first_deployed).unwrap_or_default();
         let mut upgraded = Release {
             name: name.to_owned(),
@@ -169,19 +187,31 @@ impl Upgrade {
             labels: current.labels.clone(),
             apply_method: Some(o.server_side.following(last.apply_method)),
         };
-        if o.dry_run {
-            upgraded.set_status(Status::PendingUpgrade, "Dry run complete");
-            return Ok(upgraded);
-        }
-        let original = build_manifest(&kube, &current.manifest).await?;
+        let mut original = build_manifest(&kube, &current.manifest).await?;
         let mut resources = build_target(&kube, &rendered.manifest).await?;
         let owner = ReleaseRef { name: name.to_owned(), namespace: namespace.clone() };
-        // Objects new to this revision must not belong to someone else.
+        let method = upgraded.apply_method.unwrap_or(release_storage::ApplyMethod::Csa);
+        let apply = apply_options(&owner, method, o.force, o.force_conflicts, o.take_ownership)?;
+        // Objects new to this revision must not belong to someone else, unless taken over:
+        // then, as Helm, the new object is also the base of its three-way merge (nothing is removed).
         let fresh: Vec<kube_apply::Resource> =
             resources.iter().filter(|r| !original.iter().any(|o| o.reference() == r.reference())).cloned().collect();
-        kube.existing_resource_conflict(&fresh, &owner)
-            .await
-            .map_err(|e| Error::Action(format!("Unable to continue with update: {e}")))?;
+        if o.take_ownership {
+            for r in fresh {
+                if kube.get(&r).await.map_err(cluster_error)?.is_some() {
+                    original.push(r);
+                }
+            }
+        } else {
+            kube.existing_resource_conflict(&fresh, &owner)
+                .await
+                .map_err(|e| Error::Action(format!("Unable to continue with update: {e}")))?;
+        }
+        if o.dry_run {
+            let description = o.description.clone().unwrap_or_else(|| "Dry run complete".to_owned());
+            upgraded.set_status(Status::PendingUpgrade, description);
+            return Ok(upgraded);
+        }
         if o.max_history > 0 {
             prune_history(&storage, name, o.max_history).await?;
         }
@@ -191,7 +221,7 @@ impl Upgrade {
             &upgraded,
             format!("Upgrade {name:?} failed: the operation was cancelled"),
         );
-        let result = self.perform(&mut upgraded, &original, &mut resources, &owner).await;
+        let result = self.perform(&mut upgraded, &original, &mut resources, &apply).await;
         match result {
             Ok(()) => {
                 let mut superseded = current;
@@ -254,7 +284,7 @@ impl Upgrade {
         release: &mut Release,
         original: &[kube_apply::Resource],
         resources: &mut [kube_apply::Resource],
-        owner: &ReleaseRef,
+        apply: &ApplyOptions,
     ) -> Result<()> {
         let o = &self.options;
         let kube = self.config.kube();
@@ -263,13 +293,12 @@ impl Upgrade {
                 .await
                 .map_err(|e| Error::Action(format!("pre-upgrade hooks failed: {e}")))?;
         }
-        let apply = ApplyOptions { release: Some(owner.clone()), ..Default::default() };
         let result = kube
             .update(
                 original,
                 resources,
                 kube_method(release.apply_method.unwrap_or(release_storage::ApplyMethod::Csa)),
-                &apply,
+                apply,
             )
             .await
             .map_err(update_error)?;

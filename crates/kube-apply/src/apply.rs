@@ -26,6 +26,9 @@ pub struct ApplyOptions {
     pub force_conflicts: bool,
     /// Ask the server to validate without persisting.
     pub dry_run: bool,
+    /// Client-side updates replace an existing object (a PUT of the new object over the
+    /// live one's `resourceVersion`) instead of patching it: Helm 3's `--force`.
+    pub force_replace: bool,
 }
 
 /// A field another manager owns, from a server-side apply conflict.
@@ -144,6 +147,10 @@ impl KubeClient {
                 namespace = %reference.namespace, method = "client-side", outcome = "Created", "created {reference}");
             return Ok(ApplyOutcome::Created);
         };
+        if options.force_replace {
+            self.replace(resource, &live, options).await?;
+            return Ok(ApplyOutcome::Updated);
+        }
         // Built-in kinds get a strategic merge patch and custom resources a
         // JSON merge patch, as Helm 3 chooses by whether its scheme knows the kind.
         let strategic = is_built_in_group(&resource.api_resource.group);
@@ -167,6 +174,32 @@ impl KubeClient {
         tracing::info!(target: "kube_apply", event = "applied", kind = %reference.kind, name = %reference.name,
             namespace = %reference.namespace, method = "client-side", outcome = "Updated", "updated {reference}");
         Ok(ApplyOutcome::Updated)
+    }
+}
+
+impl KubeClient {
+    /// Helm 3's `--force`: the new object replaces the live one (a PUT carrying the live
+    /// `resourceVersion`, as client-go's `Helper.Replace` with overwrite), so fields the
+    /// chart does not set are dropped whoever set them.
+    async fn replace(&self, resource: &mut Resource, live: &Json, options: &ApplyOptions) -> Result<()> {
+        let reference = resource.reference();
+        if let (Some(version), Some(metadata)) = (
+            live.pointer("/metadata/resourceVersion"),
+            resource.object.get_mut("metadata").and_then(Json::as_object_mut),
+        ) {
+            metadata.entry("resourceVersion").or_insert_with(|| version.clone());
+        }
+        let params = PostParams { dry_run: options.dry_run, field_manager: Some(FIELD_MANAGER.to_owned()) };
+        self.api(resource)
+            .replace(&resource.name, &params, &dynamic(resource)?)
+            .await
+            .map_err(|e| Error::kube(format!("replacing {reference}"), e))?;
+        if let Some(metadata) = resource.object.get_mut("metadata").and_then(Json::as_object_mut) {
+            metadata.remove("resourceVersion");
+        }
+        tracing::info!(target: "kube_apply", event = "applied", kind = %reference.kind, name = %reference.name,
+            namespace = %reference.namespace, method = "replace", outcome = "Updated", "replaced {reference}");
+        Ok(())
     }
 }
 
