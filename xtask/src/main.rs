@@ -7,6 +7,12 @@ mod ci;
 mod cluster;
 mod codegen;
 mod deps;
+mod e2e;
+mod e2e_load;
+mod e2e_proc;
+mod e2e_repos;
+mod e2e_server;
+mod e2e_walkthrough;
 mod oracle;
 mod services;
 mod services_repo;
@@ -29,6 +35,7 @@ fn main() -> Result<()> {
         Some("postgres") => services::run_postgres(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
         Some("deps") => deps::run(&root),
+        Some("e2e") => e2e::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -40,7 +47,8 @@ fn main() -> Result<()> {
                  oracle [--update [FILTER]]  build the Helm oracle; with --update, regenerate the goldens\n  \
                  postgres up|down|env      a PostgreSQL server on loopback for the SQL driver's tests\n  \
                  tidy                      project conventions (a //! line atop every file)\n  \
-                 deps                      the dependency rules of docs/architecture.md"
+                 deps                      the dependency rules of docs/architecture.md\n  \
+                 e2e [--load] [--keep]     the server end to end (walkthrough over HTTP and gRPC, checked by helm)"
             );
             bail!("unknown or missing command")
         }

@@ -1,0 +1,128 @@
+//! The `helm-api-server` binary, built by cargo and started as a user starts it: flags for the ports and folders,
+//! an encryption key file and a tokens file (an admin and a second, non-admin principal), no dev mode.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::e2e_proc::{Background, free_port, http_status, random_hex};
+
+/// A running server.
+pub struct Server {
+    process: Background,
+    /// The gRPC port (it answers HTTP too).
+    pub grpc_port: u16,
+    /// The HTTP port (it answers gRPC too).
+    pub http_port: u16,
+    /// The admin token.
+    pub token: String,
+    /// A file holding only the admin token (what a client reads with HELM_API_TOKEN_FILE).
+    pub token_file: PathBuf,
+    /// The token of a second principal, `other`, that is not an admin.
+    pub other_token: String,
+}
+
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// The HTTP base URL.
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
+    }
+
+    /// Fails when the server has exited.
+    pub fn check_alive(&mut self) -> Result<()> {
+        self.process.check_alive()
+    }
+
+    /// The server's log file.
+    pub fn log(&self) -> &Path {
+        &self.process.log
+    }
+
+    /// Stops the server (SIGTERM: graceful shutdown) and checks that it exited cleanly.
+    pub fn stop(mut self) -> Result<()> {
+        match self.process.stop() {
+            Some(status) if status.success() => Ok(()),
+            other => bail!("helm-api-server did not exit cleanly after SIGTERM: {other:?}"),
+        }
+    }
+
+    /// `VmHWM` (peak resident memory) and `VmRSS` of the server, in KiB, from /proc.
+    pub fn memory_kib(&self) -> Result<(u64, u64)> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))?;
+        let field = |name: &str| -> Result<u64> {
+            let line = status.lines().find(|l| l.starts_with(name)).with_context(|| format!("no {name}"))?;
+            Ok(line.split_whitespace().nth(1).context("no value")?.parse()?)
+        };
+        Ok((field("VmHWM:")?, field("VmRSS:")?))
+    }
+}
+
+/// Builds the binary (the debug profile the tests already built, unless `release`) and returns its path;
+/// `HELM_API_E2E_SERVER_BIN` names a binary to use instead.
+pub fn build(root: &Path, release: bool) -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("HELM_API_E2E_SERVER_BIN").filter(|b| !b.is_empty()) {
+        eprintln!("e2e: using HELM_API_E2E_SERVER_BIN={}", bin.to_string_lossy());
+        return Ok(PathBuf::from(bin));
+    }
+    let mut args = vec!["build", "--locked", "--bin", "helm-api-server"];
+    if release {
+        args.push("--release");
+    }
+    crate::run_cmd(root, "cargo", &args)?;
+    let bin = root.join("target").join(if release { "release" } else { "debug" }).join("helm-api-server");
+    if !bin.is_file() {
+        bail!("cargo built no {}", bin.display());
+    }
+    Ok(bin)
+}
+
+/// Starts the server with its data, key and tokens under `dir`, on free loopback ports, and waits for /readyz.
+pub fn start(bin: &Path, dir: &Path) -> Result<Server> {
+    std::fs::create_dir_all(dir)?;
+    let key_file = dir.join("encryption.key");
+    std::fs::write(&key_file, format!("{}\n", random_hex(32)?))?;
+    let token = random_hex(24)?;
+    let other_token = random_hex(24)?;
+    let tokens_file = dir.join("tokens");
+    std::fs::write(&tokens_file, format!("# principal token [admin]\ne2e {token} admin\nother {other_token}\n"))?;
+    let token_file = dir.join("admin.token");
+    std::fs::write(&token_file, format!("{token}\n"))?;
+    let (grpc_port, http_port) = (free_port()?, free_port()?);
+    let mut cmd = Command::new(bin);
+    cmd.args(["--port", &grpc_port.to_string(), "--http-port", &http_port.to_string()])
+        .args(["--data-dir", &dir.join("data").display().to_string()])
+        .env("HELM_API_ENCRYPTION_KEY_FILE", &key_file)
+        .env("HELM_API_TOKENS_FILE", &tokens_file)
+        .env("HELM_API_TMP", dir.join("tmp"))
+        .env("HELM_API_LOGLEVEL", std::env::var("HELM_API_E2E_LOGLEVEL").unwrap_or_else(|_| "info".to_owned()))
+        .env_remove("HELM_API_DEV")
+        .env_remove("KUBECONFIG");
+    let mut process = Background::spawn("helm-api-server", &mut cmd, &dir.join("server.log"))?;
+    let start = Instant::now();
+    loop {
+        process.check_alive()?;
+        if matches!(http_status(http_port, "/readyz"), Ok(200)) {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            bail!("helm-api-server: /readyz not 200 after 60 s (log: {})", process.log.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if http_status(http_port, "/healthz")? != 200 {
+        bail!("helm-api-server: /readyz answers but /healthz does not");
+    }
+    eprintln!(
+        "e2e: helm-api-server ready in {:.1?} (pid {}, gRPC 127.0.0.1:{grpc_port}, HTTP 127.0.0.1:{http_port})",
+        start.elapsed(),
+        process.pid()
+    );
+    Ok(Server { process, grpc_port, http_port, token, token_file, other_token })
+}
