@@ -11,7 +11,7 @@ use crate::gofmt;
 use crate::parse::{Action, Branch, Command, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree};
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function};
-use crate::value::{GoType, Kind, Object, Signature, Value};
+use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value};
 
 /// Go's limit on nested `{{template}}` calls (`maxExecDepth`).
 pub const MAX_EXEC_DEPTH: usize = 100_000;
@@ -315,6 +315,7 @@ type Result<T, E = Error> = std::result::Result<T, E>;
 enum Callee<'a> {
     Function(&'a Function, bool),
     Method(&'a Arc<dyn Object>, Signature),
+    MapMethod(&'a Arc<SharedMap>, &'static dyn MapType, Signature),
 }
 
 struct State<'t> {
@@ -338,6 +339,48 @@ fn operand_pos(op: &Operand) -> Pos {
         Operand::Field(p) | Operand::Variable(p) => p.pos,
         Operand::Chain(c) => c.pos,
         Operand::Pipe(p) => p.pos,
+    }
+}
+
+/// Follows field names through maps never written, borrowing: the value at the end of the
+/// path, or `None` as soon as a step is anything else (a missing key, a written map, not a map),
+/// which the general path then evaluates with Go's rules.
+fn stored_path<'v>(start: &'v Value, names: &[Box<str>]) -> Option<&'v Value> {
+    let mut v = start;
+    for name in names {
+        let Value::Map(m) = v else { return None };
+        if m.has_method(name) {
+            return None;
+        }
+        v = m.frozen()?.get(&**name)?;
+    }
+    Some(v)
+}
+
+/// How many leading names [`stored_path`] follows, and the value it reaches after them (a
+/// field of a map, so held in an `interface{}`). `None` when it follows none.
+fn stored_prefix(start: &Value, names: &[Box<str>]) -> Option<(usize, Val)> {
+    let mut v = start;
+    let mut steps = 0;
+    for name in names {
+        let Value::Map(m) = v else { break };
+        if m.has_method(name) {
+            break;
+        }
+        let Some(next) = m.frozen().and_then(|f| f.get(&**name)) else { break };
+        v = next;
+        steps += 1;
+    }
+    (steps > 0).then(|| (steps, Val { v: v.clone(), iface: true }))
+}
+
+/// Where a field chain's evaluation starts: as far along `names` as [`stored_prefix`] goes (the
+/// last name only when it takes no arguments, as a method might), and how many names that took.
+fn chain_start(receiver: &Val, names: &[Box<str>], last_free: bool) -> (Val, usize) {
+    let limit = if last_free { names.len() } else { names.len().saturating_sub(1) };
+    match stored_prefix(&receiver.v, &names[..limit]) {
+        Some((skip, v)) => (v, skip),
+        None => (receiver.clone(), 0),
     }
 }
 
@@ -409,6 +452,19 @@ impl<'t> State<'t> {
 
     // ---- variables ----
 
+    /// The variable, borrowed where it is stored.
+    fn var_ref(&self, name: &str) -> Option<&Val> {
+        self.vars[self.base..].iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// [`chain_start`] from a variable, without cloning it first.
+    fn var_chain_start(&self, name: &str, names: &[Box<str>], last_free: bool) -> Result<(Val, usize)> {
+        match self.var_ref(name) {
+            Some(var) => Ok(chain_start(var, names, last_free)),
+            None => Err(self.error(format!("undefined variable: {name}"))),
+        }
+    }
+
     fn var_value(&self, name: &str) -> Result<Val> {
         for (n, v) in self.vars[self.base..].iter().rev() {
             if *n == name {
@@ -452,6 +508,9 @@ impl<'t> State<'t> {
         match node {
             Node::Text(t) => out.push_str(self.tree.text(t.pos, t.end)),
             Node::Action(a) => {
+                if self.print_stored(dot, &a.pipe, out) {
+                    return Ok(Flow::Normal);
+                }
                 let val = self.eval_pipeline(dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
                     self.at = At::Action(a);
@@ -466,6 +525,29 @@ impl<'t> State<'t> {
             Node::Continue(_) => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
+    }
+
+    /// Prints an action that is only dot, a variable or a field path through maps never written,
+    /// straight from where the value is stored: no clone, no reference count. Anything else
+    /// (a missing key, nil, a host object) is left to the general path, which says `false`.
+    fn print_stored(&self, dot: &Val, pipe: &Pipe, out: &mut String) -> bool {
+        let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) else { return false };
+        let [operand] = &cmd.args[..] else { return false };
+        let found = match operand {
+            Operand::Dot(_) => Some(&dot.v),
+            Operand::Field(p) => stored_path(&dot.v, &p.names),
+            Operand::Variable(p) => {
+                self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
+            }
+            _ => None,
+        };
+        match found {
+            Some(v @ (Value::String(_) | Value::Bool(_) | Value::Int(_) | Value::Int64(_) | Value::Float64(_))) => {
+                gofmt::print_value(v, out);
+                true
+            }
+            _ => false,
+        }
     }
 
     fn print_value(&self, v: &Value, out: &mut String) -> Result<()> {
@@ -721,7 +803,9 @@ impl<'t> State<'t> {
         match first {
             Operand::Field(p) => {
                 self.at = At::Operand(first);
-                return self.eval_field_chain(dot, dot.clone(), first, &p.names, &cmd.args[1..], final_, cmd);
+                let args = &cmd.args[1..];
+                let (receiver, skip) = chain_start(dot, &p.names, args.is_empty() && final_.is_none());
+                return self.eval_field_chain(dot, receiver, first, &p.names[skip..], args, final_, cmd);
             }
             Operand::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args[1..], final_, cmd),
             Operand::Identifier(id) => {
@@ -786,7 +870,8 @@ impl<'t> State<'t> {
             return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(node))));
         }
         let pipe = self.eval_arg_val(dot, GoType::Reflect, &chain.node)?;
-        self.eval_field_chain(dot, pipe, node, &chain.fields, args, final_, cmd)
+        let (receiver, skip) = chain_start(&pipe, &chain.fields, args.is_empty() && final_.is_none());
+        self.eval_field_chain(dot, receiver, node, &chain.fields[skip..], args, final_, cmd)
     }
 
     fn eval_variable(
@@ -799,13 +884,14 @@ impl<'t> State<'t> {
         cmd: &'t Command,
     ) -> Result<Val> {
         self.at = At::Operand(node);
-        let value = self.var_value(&names[0])?;
         if names.len() == 1 {
+            let value = self.var_value(&names[0])?;
             self.not_a_function(cmd_args, final_.is_some(), node)?;
             return Ok(value);
         }
         let args = if cmd_args.is_empty() { cmd_args } else { &cmd_args[1..] };
-        self.eval_field_chain(dot, value, node, &names[1..], args, final_, cmd)
+        let (receiver, skip) = self.var_chain_start(&names[0], &names[1..], args.is_empty() && final_.is_none())?;
+        self.eval_field_chain(dot, receiver, node, &names[1 + skip..], args, final_, cmd)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -819,11 +905,11 @@ impl<'t> State<'t> {
         final_: Option<Val>,
         cmd: &'t Command,
     ) -> Result<Val> {
-        let n = idents.len();
-        for ident in &idents[..n - 1] {
+        let Some((last, init)) = idents.split_last() else { return Ok(receiver) };
+        for ident in init {
             receiver = self.eval_field(dot, ident, node, &[], None, receiver, cmd)?;
         }
-        self.eval_field(dot, &idents[n - 1], node, args, final_, receiver, cmd)
+        self.eval_field(dot, last, node, args, final_, receiver, cmd)
     }
 
     fn eval_function(
@@ -867,6 +953,13 @@ impl<'t> State<'t> {
         let has_args = !args.is_empty() || final_.is_some();
         match &receiver.v {
             Value::Map(m) => {
+                // A named map type's methods come before its keys, as Go looks methods up first.
+                if let Some(t) = m.map_type()
+                    && let Some(sig) = t.method(name)
+                {
+                    let m = m.clone();
+                    return self.eval_call(dot, Callee::MapMethod(&m, t, sig), At::Operand(node), name, args, final_);
+                }
                 if has_args {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
@@ -933,7 +1026,7 @@ impl<'t> State<'t> {
     ) -> Result<Val> {
         let (sig, builtin) = match &callee {
             Callee::Function(f, b) => (f.sig, *b),
-            Callee::Method(_, sig) => (*sig, false),
+            Callee::Method(_, sig) | Callee::MapMethod(_, _, sig) => (*sig, false),
         };
         let num_in = args.len() + usize::from(final_.is_some());
         let num_fixed = sig.params.len();
@@ -993,6 +1086,7 @@ impl<'t> State<'t> {
         let result = match callee {
             Callee::Function(f, _) => (f.call)(&mut CallContext { state: self }, &argv),
             Callee::Method(o, _) => o.call_method(name, &argv),
+            Callee::MapMethod(m, t, _) => t.call_method(m, name, &argv),
         };
         argv.clear();
         self.arg_pool.push(argv);
@@ -1016,13 +1110,14 @@ impl<'t> State<'t> {
                 return Ok(Val::concrete(Value::Nil));
             }
             Operand::Field(p) => {
-                let v = self.eval_field_chain_arg(dot, n, &p.names)?;
+                let (receiver, skip) = chain_start(dot, &p.names, true);
+                let v = self.eval_field_chain_arg_from(dot, receiver, n, &p.names[skip..])?;
                 return Ok(self.validate_any(v, typ));
             }
             Operand::Variable(p) => {
                 self.at = At::Operand(n);
-                let value = self.var_value(&p.names[0])?;
-                if p.names.len() == 1 { value } else { self.eval_field_chain_arg_from(dot, value, n, &p.names[1..])? }
+                let (receiver, skip) = self.var_chain_start(&p.names[0], &p.names[1..], true)?;
+                self.eval_field_chain_arg_from(dot, receiver, n, &p.names[1 + skip..])?
             }
             Operand::Pipe(p) => self.eval_nested_pipeline(dot, p)?,
             Operand::Identifier(id) => self.eval_function(dot, &id.name, n, At::Operand(n), &[], None)?,
@@ -1032,7 +1127,8 @@ impl<'t> State<'t> {
                     return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(n))));
                 }
                 let pipe = self.eval_arg_val(dot, GoType::Reflect, &c.node)?;
-                self.eval_field_chain_arg_from(dot, pipe, n, &c.fields)?
+                let (receiver, skip) = chain_start(&pipe, &c.fields, true);
+                self.eval_field_chain_arg_from(dot, receiver, n, &c.fields[skip..])?
             }
             Operand::Bool(_, b) => Val::concrete(Value::Bool(*b)),
             Operand::Number(_) => Val::concrete(self.ideal_constant(n)?),
@@ -1043,10 +1139,6 @@ impl<'t> State<'t> {
 
     fn validate_any(&self, v: Val, typ: GoType) -> Val {
         if typ == GoType::Any && v.v.is_invalid() { Val::concrete(Value::Nil) } else { v }
-    }
-
-    fn eval_field_chain_arg(&mut self, dot: &Val, n: &'t Operand, names: &'t [Box<str>]) -> Result<Val> {
-        self.eval_field_chain_arg_from(dot, dot.clone(), n, names)
     }
 
     fn eval_field_chain_arg_from(

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::shared_map::{Map, SharedMap};
+pub use crate::shared_map::{Map, MapGuard, MapType, MapWriteGuard, SharedMap};
 
 /// A value as a template sees it.
 #[derive(Clone, Default)]
@@ -152,6 +152,8 @@ impl GoType {
     pub fn accepts(&self, v: &Value) -> bool {
         match self {
             GoType::Any | GoType::Reflect => true,
+            // A named map type is assignable to its underlying `map[string]interface{}`.
+            GoType::Map if matches!(v, Value::Map(_)) => true,
             _ => v.type_name() == self.name(),
         }
     }
@@ -275,7 +277,7 @@ impl Value {
             Value::Float64(_) => "float64",
             Value::String(_) => "string",
             Value::List(_) => "[]interface {}",
-            Value::Map(_) => "map[string]interface {}",
+            Value::Map(m) => m.map_type().map_or("map[string]interface {}", |t| t.name()),
             Value::Object(o) => return o.type_name(),
         })
     }
