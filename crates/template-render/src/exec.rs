@@ -193,9 +193,8 @@ impl TemplateSet {
             arg_pool: Vec::new(),
             scratch: String::new(),
         };
-        let dot = Val { v: data.clone(), iface: false };
-        state.vars.push(("$", dot.clone()));
-        let result = state.walk_list(&dot, &tree.root, out);
+        state.vars.push(("$", Val::concrete(data.clone())));
+        let result = state.walk_list(Dot { v: data, iface: false }, &tree.root, out);
         *counters = std::mem::take(&mut state.counters);
         result.map(|_| ())
     }
@@ -282,6 +281,10 @@ impl Val {
         Val { v, iface: false }
     }
 
+    fn as_dot(&self) -> Dot<'_> {
+        Dot { v: &self.v, iface: self.iface }
+    }
+
     /// The type Go's reflection shows for it.
     fn type_name(&self) -> String {
         if self.iface || matches!(self.v, Value::Nil) {
@@ -289,6 +292,19 @@ impl Val {
         } else {
             self.v.type_name().into_owned()
         }
+    }
+}
+
+/// Dot: a value borrowed from where it is stored (the data, a variable, an element being ranged over).
+#[derive(Clone, Copy)]
+struct Dot<'a> {
+    v: &'a Value,
+    iface: bool,
+}
+
+impl Dot<'_> {
+    fn to_val(self) -> Val {
+        Val { v: self.v.clone(), iface: self.iface }
     }
 }
 
@@ -374,13 +390,28 @@ fn stored_prefix(start: &Value, names: &[Box<str>]) -> Option<(usize, Val)> {
     (steps > 0).then(|| (steps, Val { v: v.clone(), iface: true }))
 }
 
+/// The value of a pipeline that is only dot or a field path on it, borrowed from dot (see [`stored_path`]).
+fn stored_operand<'d>(dot: Dot<'d>, pipe: &Pipe) -> Option<&'d Value> {
+    let [cmd] = &pipe.cmds[..] else { return None };
+    match &cmd.args[..] {
+        [Operand::Dot(_)] => Some(dot.v),
+        [Operand::Field(p)] => stored_path(dot.v, &p.names),
+        _ => None,
+    }
+}
+
+/// The index of an iteration over an integer: none.
+fn invalid() -> Val {
+    Val::concrete(Value::Invalid)
+}
+
 /// Where a field chain's evaluation starts: as far along `names` as [`stored_prefix`] goes (the
 /// last name only when it takes no arguments, as a method might), and how many names that took.
-fn chain_start(receiver: &Val, names: &[Box<str>], last_free: bool) -> (Val, usize) {
+fn chain_start(receiver: Dot<'_>, names: &[Box<str>], last_free: bool) -> (Val, usize) {
     let limit = if last_free { names.len() } else { names.len().saturating_sub(1) };
-    match stored_prefix(&receiver.v, &names[..limit]) {
+    match stored_prefix(receiver.v, &names[..limit]) {
         Some((skip, v)) => (v, skip),
-        None => (receiver.clone(), 0),
+        None => (receiver.to_val(), 0),
     }
 }
 
@@ -460,7 +491,7 @@ impl<'t> State<'t> {
     /// [`chain_start`] from a variable, without cloning it first.
     fn var_chain_start(&self, name: &str, names: &[Box<str>], last_free: bool) -> Result<(Val, usize)> {
         match self.var_ref(name) {
-            Some(var) => Ok(chain_start(var, names, last_free)),
+            Some(var) => Ok(chain_start(var.as_dot(), names, last_free)),
             None => Err(self.error(format!("undefined variable: {name}"))),
         }
     }
@@ -493,7 +524,7 @@ impl<'t> State<'t> {
 
     // ---- walking ----
 
-    fn walk_list(&mut self, dot: &Val, list: &'t List, out: &mut String) -> Result<Flow> {
+    fn walk_list(&mut self, dot: Dot<'_>, list: &'t List, out: &mut String) -> Result<Flow> {
         for node in &list.nodes {
             match self.walk(dot, node, out)? {
                 Flow::Normal => {}
@@ -503,7 +534,7 @@ impl<'t> State<'t> {
         Ok(Flow::Normal)
     }
 
-    fn walk(&mut self, dot: &Val, node: &'t Node, out: &mut String) -> Result<Flow> {
+    fn walk(&mut self, dot: Dot<'_>, node: &'t Node, out: &mut String) -> Result<Flow> {
         self.at = At::Node(node);
         match node {
             Node::Text(t) => out.push_str(self.tree.text(t.pos, t.end)),
@@ -530,12 +561,12 @@ impl<'t> State<'t> {
     /// Prints an action that is only dot, a variable or a field path through maps never written,
     /// straight from where the value is stored: no clone, no reference count. Anything else
     /// (a missing key, nil, a host object) is left to the general path, which says `false`.
-    fn print_stored(&self, dot: &Val, pipe: &Pipe, out: &mut String) -> bool {
+    fn print_stored(&self, dot: Dot<'_>, pipe: &Pipe, out: &mut String) -> bool {
         let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) else { return false };
         let [operand] = &cmd.args[..] else { return false };
         let found = match operand {
-            Operand::Dot(_) => Some(&dot.v),
-            Operand::Field(p) => stored_path(&dot.v, &p.names),
+            Operand::Dot(_) => Some(dot.v),
+            Operand::Field(p) => stored_path(dot.v, &p.names),
             Operand::Variable(p) => {
                 self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
             }
@@ -569,14 +600,26 @@ impl<'t> State<'t> {
         Ok(())
     }
 
-    fn walk_if_or_with(&mut self, with: bool, dot: &Val, b: &'t Branch, out: &mut String) -> Result<Flow> {
+    fn walk_if_or_with(&mut self, with: bool, dot: Dot<'_>, b: &'t Branch, out: &mut String) -> Result<Flow> {
         let mark = self.vars.len();
         let result = self.if_or_with(with, dot, b, out);
         self.vars.truncate(mark);
         result
     }
 
-    fn if_or_with(&mut self, with: bool, dot: &Val, b: &'t Branch, out: &mut String) -> Result<Flow> {
+    fn if_or_with(&mut self, with: bool, dot: Dot<'_>, b: &'t Branch, out: &mut String) -> Result<Flow> {
+        if b.pipe.decl.is_empty()
+            && let Some(v) = stored_operand(dot, &b.pipe)
+            && !matches!(v, Value::Object(_))
+        {
+            return if truth(v) {
+                self.walk_list(if with { Dot { v, iface: false } } else { dot }, &b.list, out)
+            } else if let Some(else_list) = &b.else_list {
+                self.walk_list(dot, else_list, out)
+            } else {
+                Ok(Flow::Normal)
+            };
+        }
         let val = self.eval_pipeline(dot, &b.pipe)?;
         if let Value::Object(o) = &val.v
             && o.kind() == Kind::Func
@@ -584,7 +627,7 @@ impl<'t> State<'t> {
             return Err(self.error(format!("if/with can't use {}", gofmt::sprint(std::slice::from_ref(&val.v)))));
         }
         if truth(&val.v) {
-            if with { self.walk_list(&val, &b.list, out) } else { self.walk_list(dot, &b.list, out) }
+            if with { self.walk_list(val.as_dot(), &b.list, out) } else { self.walk_list(dot, &b.list, out) }
         } else if let Some(else_list) = &b.else_list {
             self.walk_list(dot, else_list, out)
         } else {
@@ -592,55 +635,72 @@ impl<'t> State<'t> {
         }
     }
 
-    fn walk_range(&mut self, dot: &Val, r: &'t Branch, out: &mut String) -> Result<Flow> {
+    fn walk_range(&mut self, dot: Dot<'_>, r: &'t Branch, out: &mut String) -> Result<Flow> {
         let mark = self.vars.len();
         let result = self.range(dot, r, out);
         self.vars.truncate(mark);
         result.map(|_| Flow::Normal)
     }
 
-    fn one_iteration(&mut self, r: &'t Branch, index: Val, elem: Val, out: &mut String) -> Result<bool> {
+    /// One iteration of a range; `index` is only made when a variable takes it.
+    fn one_iteration(
+        &mut self,
+        r: &'t Branch,
+        index: impl FnOnce() -> Val,
+        elem: Dot<'_>,
+        out: &mut String,
+    ) -> Result<bool> {
         let decl = &r.pipe.decl;
         if !decl.is_empty() {
             if r.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(&decl[0].names[0], index.clone())?;
+                    self.set_var(&decl[0].names[0], index())?;
+                    self.set_var(&decl[1].names[0], elem.to_val())?;
                 } else {
-                    self.set_var(&decl[0].names[0], elem.clone())?;
+                    self.set_var(&decl[0].names[0], elem.to_val())?;
                 }
             } else {
-                self.set_top_var(1, elem.clone());
-            }
-        }
-        if decl.len() > 1 {
-            if r.pipe.is_assign {
-                self.set_var(&decl[1].names[0], elem.clone())?;
-            } else {
-                self.set_top_var(2, index);
+                self.set_top_var(1, elem.to_val());
+                if decl.len() > 1 {
+                    self.set_top_var(2, index());
+                }
             }
         }
         let mark = self.vars.len();
-        let flow = self.walk_list(&elem, &r.list, out);
+        let flow = self.walk_list(elem, &r.list, out);
         self.vars.truncate(mark);
         Ok(matches!(flow?, Flow::Break))
     }
 
-    fn range(&mut self, dot: &Val, r: &'t Branch, out: &mut String) -> Result<()> {
+    fn range(&mut self, dot: Dot<'_>, r: &'t Branch, out: &mut String) -> Result<()> {
         self.at = At::Pipe(&r.pipe);
+        // Ranging over a list or map stored in dot borrows it; the variables still get their copy.
+        if let Some(v @ (Value::List(_) | Value::Map(_))) = stored_operand(dot, &r.pipe)
+            && !r.pipe.is_assign
+        {
+            for var in &r.pipe.decl {
+                self.vars.push((&var.names[0], Val::concrete(v.clone())));
+            }
+            return self.range_over(dot, r, v, out);
+        }
         let val = self.eval_pipeline(dot, &r.pipe)?;
-        match &val.v {
+        self.range_over(dot, r, &val.v, out)
+    }
+
+    fn range_over(&mut self, dot: Dot<'_>, r: &'t Branch, v: &Value, out: &mut String) -> Result<()> {
+        match v {
             Value::Int(_) | Value::Int64(_) => {
                 if r.pipe.decl.len() > 1 {
                     return Err(self.error(format!(
                         "can't use {} to iterate over more than one variable",
-                        gofmt::sprint(std::slice::from_ref(&val.v))
+                        gofmt::sprint(std::slice::from_ref(v))
                     )));
                 }
-                let n = val.v.as_int().unwrap_or(0);
+                let n = v.as_int().unwrap_or(0);
                 if n > 0 {
                     for i in 0..n {
-                        let v = if matches!(val.v, Value::Int(_)) { Value::Int(i) } else { Value::Int64(i) };
-                        if self.one_iteration(r, Val::concrete(Value::Invalid), Val::concrete(v), out)? {
+                        let e = if matches!(v, Value::Int(_)) { Value::Int(i) } else { Value::Int64(i) };
+                        if self.one_iteration(r, invalid, Dot { v: &e, iface: false }, out)? {
                             break;
                         }
                     }
@@ -650,8 +710,12 @@ impl<'t> State<'t> {
             Value::List(l) => {
                 if !l.is_empty() {
                     for (i, e) in l.iter().enumerate() {
-                        let elem = Val { v: e.clone(), iface: true };
-                        if self.one_iteration(r, Val::concrete(Value::Int(i as i64)), elem, out)? {
+                        if self.one_iteration(
+                            r,
+                            || Val::concrete(Value::Int(i as i64)),
+                            Dot { v: e, iface: true },
+                            out,
+                        )? {
                             break;
                         }
                     }
@@ -662,9 +726,28 @@ impl<'t> State<'t> {
                 if !m.is_empty() {
                     // Go sorts the keys first, then reads each entry when its turn comes, so an
                     // iteration sees what earlier ones changed (a deleted entry is no value).
+                    if let Some(frozen) = m.frozen() {
+                        // The sorted keys are the frozen ones; an entry is read from the lock only
+                        // once an iteration has written the map.
+                        for (k, e) in frozen {
+                            let current;
+                            let elem = if m.frozen().is_some() {
+                                e
+                            } else {
+                                current = m.get(k).unwrap_or(Value::Invalid);
+                                &current
+                            };
+                            let index = || Val::concrete(Value::String(k.clone()));
+                            if self.one_iteration(r, index, Dot { v: elem, iface: true }, out)? {
+                                break;
+                            }
+                        }
+                        return Ok(());
+                    }
                     for k in m.keys() {
-                        let elem = Val { v: m.get(&k).unwrap_or(Value::Invalid), iface: true };
-                        if self.one_iteration(r, Val::concrete(Value::String(k)), elem, out)? {
+                        let elem = m.get(&k).unwrap_or(Value::Invalid);
+                        let index = || Val::concrete(Value::String(k.clone()));
+                        if self.one_iteration(r, index, Dot { v: &elem, iface: true }, out)? {
                             break;
                         }
                     }
@@ -675,8 +758,13 @@ impl<'t> State<'t> {
             Value::Object(o) if o.kind() == Kind::Slice => {
                 let elems = o.elements().unwrap_or_default();
                 if !elems.is_empty() {
-                    for (i, e) in elems.into_iter().enumerate() {
-                        if self.one_iteration(r, Val::concrete(Value::Int(i as i64)), Val::concrete(e), out)? {
+                    for (i, e) in elems.iter().enumerate() {
+                        if self.one_iteration(
+                            r,
+                            || Val::concrete(Value::Int(i as i64)),
+                            Dot { v: e, iface: false },
+                            out,
+                        )? {
                             break;
                         }
                     }
@@ -686,8 +774,9 @@ impl<'t> State<'t> {
             Value::Object(o) if o.kind() == Kind::Map => {
                 let fields = o.fields();
                 if !fields.is_empty() {
-                    for (k, e) in fields {
-                        if self.one_iteration(r, Val::concrete(Value::string(&k)), Val::concrete(e), out)? {
+                    for (k, e) in &fields {
+                        let index = || Val::concrete(Value::string(k));
+                        if self.one_iteration(r, index, Dot { v: e, iface: false }, out)? {
                             break;
                         }
                     }
@@ -698,21 +787,21 @@ impl<'t> State<'t> {
                 if r.pipe.decl.len() > 1 {
                     return Err(self.error(format!(
                         "can't use {} to iterate over more than one variable",
-                        gofmt::sprint(std::slice::from_ref(&val.v))
+                        gofmt::sprint(std::slice::from_ref(v))
                     )));
                 }
                 let n = o.int().map_or_else(|| o.uint().unwrap_or(0), |i| i.max(0) as u64);
                 if n > 0 {
                     for i in 0..n {
-                        let v = Value::Int(i as i64);
-                        if self.one_iteration(r, Val::concrete(Value::Invalid), Val::concrete(v), out)? {
+                        let e = Value::Int(i as i64);
+                        if self.one_iteration(r, invalid, Dot { v: &e, iface: false }, out)? {
                             break;
                         }
                     }
                     return Ok(());
                 }
             }
-            v => {
+            _ => {
                 return Err(self.error(format!("range can't iterate over {}", gofmt::sprint(std::slice::from_ref(v)))));
             }
         }
@@ -722,7 +811,7 @@ impl<'t> State<'t> {
         Ok(())
     }
 
-    fn walk_template(&mut self, dot: &Val, t: &'t TemplateCall, out: &mut String) -> Result<()> {
+    fn walk_template(&mut self, dot: Dot<'_>, t: &'t TemplateCall, out: &mut String) -> Result<()> {
         let set = self.set;
         let Some(tree) = set.trees.get(&*t.name) else {
             return Err(self.error(format!("template {} not defined", go_quote(&t.name))));
@@ -742,7 +831,8 @@ impl<'t> State<'t> {
         self.base = mark;
         self.depth += 1;
         self.vars.push(("$", new_dot.clone()));
-        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.walk_list(&new_dot, &tree.root, out));
+        let result =
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.walk_list(new_dot.as_dot(), &tree.root, out));
         self.depth -= 1;
         self.vars.truncate(mark);
         self.base = saved_base;
@@ -755,7 +845,7 @@ impl<'t> State<'t> {
 
     // ---- evaluation ----
 
-    fn eval_pipeline(&mut self, dot: &Val, pipe: &'t Pipe) -> Result<Val> {
+    fn eval_pipeline(&mut self, dot: Dot<'_>, pipe: &'t Pipe) -> Result<Val> {
         self.at = At::Pipe(pipe);
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
@@ -779,7 +869,7 @@ impl<'t> State<'t> {
     }
 
     /// A parenthesised pipeline: the only place expressions nest deeply, so the stack grows here.
-    fn eval_nested_pipeline(&mut self, dot: &Val, pipe: &'t Pipe) -> Result<Val> {
+    fn eval_nested_pipeline(&mut self, dot: Dot<'_>, pipe: &'t Pipe) -> Result<Val> {
         stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_pipeline(dot, pipe))
     }
 
@@ -798,7 +888,7 @@ impl<'t> State<'t> {
         Ok(())
     }
 
-    fn eval_command(&mut self, dot: &Val, cmd: &'t Command, final_: Option<Val>) -> Result<Val> {
+    fn eval_command(&mut self, dot: Dot<'_>, cmd: &'t Command, final_: Option<Val>) -> Result<Val> {
         let Some(first) = cmd.args.first() else { return Ok(Val::concrete(Value::Invalid)) };
         match first {
             Operand::Field(p) => {
@@ -823,7 +913,7 @@ impl<'t> State<'t> {
         self.not_a_function(&cmd.args, final_.is_some(), first)?;
         match first {
             Operand::Bool(_, b) => Ok(Val::concrete(Value::Bool(*b))),
-            Operand::Dot(_) => Ok(dot.clone()),
+            Operand::Dot(_) => Ok(dot.to_val()),
             Operand::Nil(_) => Err(self.error("nil is not a command")),
             Operand::Number(_) => self.ideal_constant(first).map(Val::concrete),
             Operand::String(s) => Ok(Val::concrete(Value::String(s.text.clone()))),
@@ -858,7 +948,7 @@ impl<'t> State<'t> {
     #[allow(clippy::too_many_arguments)]
     fn eval_chain(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         node: &'t Operand,
         chain: &'t crate::parse::Chain,
         args: &'t [Operand],
@@ -870,13 +960,13 @@ impl<'t> State<'t> {
             return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(node))));
         }
         let pipe = self.eval_arg_val(dot, GoType::Reflect, &chain.node)?;
-        let (receiver, skip) = chain_start(&pipe, &chain.fields, args.is_empty() && final_.is_none());
+        let (receiver, skip) = chain_start(pipe.as_dot(), &chain.fields, args.is_empty() && final_.is_none());
         self.eval_field_chain(dot, receiver, node, &chain.fields[skip..], args, final_, cmd)
     }
 
     fn eval_variable(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         node: &'t Operand,
         names: &'t [Box<str>],
         cmd_args: &'t [Operand],
@@ -897,7 +987,7 @@ impl<'t> State<'t> {
     #[allow(clippy::too_many_arguments)]
     fn eval_field_chain(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         mut receiver: Val,
         node: &'t Operand,
         idents: &'t [Box<str>],
@@ -914,7 +1004,7 @@ impl<'t> State<'t> {
 
     fn eval_function(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         name: &str,
         node: &'t Operand,
         call_node: At<'t>,
@@ -932,7 +1022,7 @@ impl<'t> State<'t> {
     #[allow(clippy::too_many_arguments)]
     fn eval_field(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         name: &str,
         node: &'t Operand,
         args: &'t [Operand],
@@ -1017,7 +1107,7 @@ impl<'t> State<'t> {
 
     fn eval_call(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         callee: Callee<'_>,
         call_node: At<'t>,
         name: &str,
@@ -1099,10 +1189,10 @@ impl<'t> State<'t> {
         }
     }
 
-    fn eval_arg_val(&mut self, dot: &Val, typ: GoType, n: &'t Operand) -> Result<Val> {
+    fn eval_arg_val(&mut self, dot: Dot<'_>, typ: GoType, n: &'t Operand) -> Result<Val> {
         self.at = At::Operand(n);
         let v = match n {
-            Operand::Dot(_) => dot.clone(),
+            Operand::Dot(_) => dot.to_val(),
             Operand::Nil(_) => {
                 if typ == GoType::Reflect {
                     return Ok(Val::concrete(Value::Invalid));
@@ -1127,7 +1217,7 @@ impl<'t> State<'t> {
                     return Err(self.error(format!("indirection through explicit nil in {}", self.operand_string(n))));
                 }
                 let pipe = self.eval_arg_val(dot, GoType::Reflect, &c.node)?;
-                let (receiver, skip) = chain_start(&pipe, &c.fields, true);
+                let (receiver, skip) = chain_start(pipe.as_dot(), &c.fields, true);
                 self.eval_field_chain_arg_from(dot, receiver, n, &c.fields[skip..])?
             }
             Operand::Bool(_, b) => Val::concrete(Value::Bool(*b)),
@@ -1143,7 +1233,7 @@ impl<'t> State<'t> {
 
     fn eval_field_chain_arg_from(
         &mut self,
-        dot: &Val,
+        dot: Dot<'_>,
         receiver: Val,
         n: &'t Operand,
         names: &'t [Box<str>],
@@ -1154,7 +1244,7 @@ impl<'t> State<'t> {
     }
 
     /// Go's `evalArg`: an argument converted to the parameter's type.
-    fn eval_arg(&mut self, dot: &Val, typ: GoType, n: &'t Operand) -> Result<Value> {
+    fn eval_arg(&mut self, dot: Dot<'_>, typ: GoType, n: &'t Operand) -> Result<Value> {
         self.at = At::Operand(n);
         match n {
             Operand::Dot(_)
