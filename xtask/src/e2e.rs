@@ -145,6 +145,9 @@ fn run_in(root: &Path, dir: &Path, kubeconfig: &Path, helm_bin: &Path, options: 
         (Flavour::Grpc, RepoUse { name: "oci-charts", url: &repos.oci_url }),
     ];
     for (flavour, repo) in flavours {
+        if !wanted(if flavour == Flavour::Http { "http" } else { "grpc" }) {
+            continue;
+        }
         let ctx = format!("e2e-{}", if flavour == Flavour::Http { "http" } else { "grpc" });
         let ns = format!("{ctx}-{tag}");
         namespaces.create(&ns)?;
@@ -159,17 +162,30 @@ fn run_in(root: &Path, dir: &Path, kubeconfig: &Path, helm_bin: &Path, options: 
         }
     }
 
-    grpcurl(root, &server)?;
-
-    let ns = format!("e2e-embed-{tag}");
-    namespaces.create(&ns)?;
-    embed(root, &helm, &flat, &ns)?;
-
-    deploy(root, &helm, &kubectl, kubeconfig, tag)?;
+    if wanted("grpcurl") {
+        grpcurl(root, &server)?;
+    }
+    if wanted("embed") {
+        let ns = format!("e2e-embed-{tag}");
+        namespaces.create(&ns)?;
+        embed(root, &helm, &flat, &ns)?;
+    }
+    if wanted("deploy") {
+        deploy(root, &helm, &kubectl, kubeconfig, tag)?;
+    }
 
     server.check_alive()?;
     server.stop()?;
     Ok(())
+}
+
+/// Whether a part of the run is wanted: every part, unless `HELM_API_E2E_ONLY` lists some (comma-separated: http,
+/// grpc, grpcurl, embed, deploy) to rerun them alone while developing.
+fn wanted(part: &str) -> bool {
+    match std::env::var("HELM_API_E2E_ONLY") {
+        Ok(only) if !only.trim().is_empty() => only.split(',').any(|p| p.trim() == part),
+        _ => true,
+    }
 }
 
 /// kubectl: on PATH, or beside the real helm in the cluster's binary cache.
@@ -290,34 +306,51 @@ fn embed(root: &Path, helm: &Helm, kubeconfig: &Path, ns: &str) -> Result<()> {
     Ok(())
 }
 
-/// deploy/: the manifests applied to the cluster and the Deployment rolled out (KWOK runs the pod), then the chart
-/// installed by the real helm into a namespace of its own; both removed afterwards.
+/// deploy/: the manifests applied to the cluster as deploy/README.md says (namespace, the Secret with the key and
+/// tokens, the rest) and the Deployment rolled out (KWOK runs the pods), then the chart installed by the real helm
+/// into a namespace of its own; both removed afterwards.
 fn deploy(root: &Path, helm: &Helm, kubectl: &Path, kubeconfig: &Path, tag: u32) -> Result<()> {
     let kc = kubeconfig.display().to_string();
     let manifests = root.join("deploy").display().to_string();
-    let applied = output(Command::new(kubectl).args(["apply", "-f", &manifests, "--kubeconfig", &kc]));
-    let rolled = applied.and_then(|_| {
-        output(Command::new(kubectl).args([
-            "rollout",
-            "status",
-            "deployment/helm-api",
-            "-n",
-            "helm-api",
-            "--timeout=120s",
-            "--kubeconfig",
-            &kc,
-        ]))
-    });
-    let _ = Command::new(kubectl)
-        .args(["delete", "-f", &manifests, "--wait=false", "--ignore-not-found", "--kubeconfig", &kc])
-        .output();
+    let key = crate::e2e_proc::random_hex(32)?;
+    let tokens = format!("ops {} admin", crate::e2e_proc::random_hex(24)?);
+    let kubectl_run = |args: &[&str]| output(Command::new(kubectl).args(args).args(["--kubeconfig", &kc]));
+    let rolled = kubectl_run(&["apply", "-f", &format!("{manifests}/00-namespace.yaml")])
+        .and_then(|_| {
+            kubectl_run(&[
+                "create",
+                "secret",
+                "generic",
+                "helm-api",
+                "-n",
+                "helm-api",
+                &format!("--from-literal=encryption.key={key}"),
+                &format!("--from-literal=tokens={tokens}"),
+            ])
+        })
+        .and_then(|_| kubectl_run(&["apply", "-f", &manifests]))
+        .and_then(|_| kubectl_run(&["rollout", "status", "deployment/helm-api", "-n", "helm-api", "--timeout=120s"]));
+    let _ = kubectl_run(&["delete", "namespace", "helm-api", "--ignore-not-found", "--timeout=120s"]);
     rolled.context("deploy/ manifests")?;
     let ns = format!("e2e-chart-{tag}");
     let chart = root.join("deploy/chart").display().to_string();
-    let installed =
-        helm.run(&["install", "helm-api", &chart, "-n", &ns, "--create-namespace", "--wait", "--timeout", "2m"]);
+    let installed = helm.run(&[
+        "install",
+        "helm-api",
+        &chart,
+        "-n",
+        &ns,
+        "--create-namespace",
+        "--set",
+        &format!("secret.encryptionKey={key}"),
+        "--set",
+        &format!("secret.tokens={tokens}"),
+        "--wait",
+        "--timeout",
+        "2m",
+    ]);
     let _ = helm.run(&["uninstall", "helm-api", "-n", &ns]);
-    let _ = Command::new(kubectl).args(["delete", "namespace", &ns, "--wait=false", "--kubeconfig", &kc]).output();
+    let _ = kubectl_run(&["delete", "namespace", &ns, "--wait=false"]);
     installed.context("deploy/chart installed by the real helm")?;
     eprintln!("e2e: deploy/ applied and rolled out; deploy/chart installed by the real helm");
     Ok(())
