@@ -62,7 +62,7 @@ impl Client {
                 c
             }
         };
-        cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v))).env("NODE_NO_WARNINGS", "1");
         for (k, v) in extra_env {
             if v.is_empty() {
                 cmd.env_remove(k);
@@ -84,7 +84,9 @@ impl Client {
             })?;
             Ok(Answer::Ok(value))
         } else {
-            let value = serde_json::from_str(stderr.trim()).with_context(|| {
+            // The error JSON is the last line that parses (a runtime may warn before it).
+            let last_json = stderr.lines().rev().find_map(|l| serde_json::from_str::<Value>(l.trim()).ok());
+            let value = last_json.with_context(|| {
                 format!(
                     "[{}] {step} {args:?} failed ({}) without an error JSON: {stderr}",
                     self.flavour.tag(),
