@@ -308,6 +308,25 @@ impl Dot<'_> {
     }
 }
 
+/// Go's print builtins, which the executor can call on borrowed arguments.
+#[derive(Clone, Copy)]
+enum PrintFn {
+    Print,
+    Printf,
+    Println,
+}
+
+impl PrintFn {
+    fn of(name: &str) -> Option<PrintFn> {
+        match name {
+            "print" => Some(PrintFn::Print),
+            "printf" => Some(PrintFn::Printf),
+            "println" => Some(PrintFn::Println),
+            _ => None,
+        }
+    }
+}
+
 /// The node an error is reported at (Go's `state.node`).
 #[derive(Clone, Copy)]
 enum At<'t> {
@@ -540,6 +559,24 @@ impl<'t> State<'t> {
             Node::Text(t) => out.push_str(self.tree.text(t.pos, t.end)),
             Node::Action(a) => {
                 if self.print_stored(dot, &a.pipe, out) {
+                    return Ok(Flow::Normal);
+                }
+                if a.pipe.decl.is_empty()
+                    && let Some((last, init)) = a.pipe.cmds.split_last()
+                    && let Some(print) = self.print_builtin(last)
+                {
+                    // A pipeline ending in print, printf or println writes its text straight out.
+                    self.at = At::Pipe(&a.pipe);
+                    let mut value: Option<Val> = None;
+                    for cmd in init {
+                        value = Some(self.eval_step(dot, cmd, value.take())?);
+                    }
+                    if self.print_borrowed(dot, print, &last.args[1..], value.as_ref().map(|v| &v.v), out) {
+                        return Ok(Flow::Normal);
+                    }
+                    let val = self.eval_step(dot, last, value)?;
+                    self.at = At::Action(a);
+                    self.print_value(&val.v, out)?;
                     return Ok(Flow::Normal);
                 }
                 let val = self.eval_pipeline(dot, &a.pipe)?;
@@ -849,13 +886,7 @@ impl<'t> State<'t> {
         self.at = At::Pipe(pipe);
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
-            let mut v = self.eval_command(dot, cmd, value.take())?;
-            // An interface{} is unwrapped to the value inside; a nil one to no value.
-            if matches!(v.v, Value::Nil) {
-                v.v = Value::Invalid;
-            }
-            v.iface = false;
-            value = Some(v);
+            value = Some(self.eval_step(dot, cmd, value.take())?);
         }
         let value = value.unwrap_or_else(|| Val::concrete(Value::Invalid));
         for var in &pipe.decl {
@@ -866,6 +897,79 @@ impl<'t> State<'t> {
             }
         }
         Ok(value)
+    }
+
+    /// One command of a pipeline, given the previous command's value.
+    fn eval_step(&mut self, dot: Dot<'_>, cmd: &'t Command, prev: Option<Val>) -> Result<Val> {
+        let mut v = self.eval_command(dot, cmd, prev)?;
+        // An interface{} is unwrapped to the value inside; a nil one to no value.
+        if matches!(v.v, Value::Nil) {
+            v.v = Value::Invalid;
+        }
+        v.iface = false;
+        Ok(v)
+    }
+
+    /// Which of Go's print builtins a command calls, if it calls one (and the function map kept it).
+    fn print_builtin(&self, cmd: &Command) -> Option<PrintFn> {
+        let Some(Operand::Identifier(id)) = cmd.args.first() else { return None };
+        let print = PrintFn::of(&id.name)?;
+        matches!(self.set.funcs.get(&id.name), Some((_, true))).then_some(print)
+    }
+
+    /// Calls print, printf or println on arguments borrowed where they are stored, appending the
+    /// text to `out`: no argument is cloned. Only for arguments that need no evaluation (dot,
+    /// variables, fields through maps never written, printf's literal format) and that Go passes
+    /// unchanged; says `false` and appends nothing otherwise, and the general path runs.
+    fn print_borrowed(
+        &self,
+        dot: Dot<'_>,
+        print: PrintFn,
+        args: &[Operand],
+        final_: Option<&Value>,
+        out: &mut String,
+    ) -> bool {
+        const MAX: usize = 8;
+        static NO_VALUE: Value = Value::Invalid;
+        let (format, args) = match (print, args) {
+            (PrintFn::Printf, [Operand::String(format), rest @ ..]) => (Some(&*format.text), rest),
+            (PrintFn::Printf, _) => return false,
+            (_, args) => (None, args),
+        };
+        if args.len() + usize::from(final_.is_some()) > MAX {
+            return false;
+        }
+        let mut refs: [&Value; MAX] = [&NO_VALUE; MAX];
+        for (slot, arg) in refs.iter_mut().zip(args) {
+            let found = match arg {
+                Operand::Dot(_) => Some(dot.v),
+                Operand::Field(p) => stored_path(dot.v, &p.names),
+                Operand::Variable(p) => {
+                    self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
+                }
+                _ => None,
+            };
+            match found {
+                // No value becomes nil when passed as an interface{}: the general path does that.
+                Some(v) if !v.is_invalid() => *slot = v,
+                _ => return false,
+            }
+        }
+        let mut n = args.len();
+        if let Some(f) = final_ {
+            if f.is_invalid() {
+                return false;
+            }
+            refs[n] = f;
+            n += 1;
+        }
+        let refs = &refs[..n];
+        match (print, format) {
+            (PrintFn::Printf, Some(format)) => gofmt::sprintf_into(out, format, refs),
+            (PrintFn::Println, _) => gofmt::sprintln_into(out, refs),
+            _ => gofmt::sprint_into(out, refs),
+        }
+        true
     }
 
     /// A parenthesised pipeline: the only place expressions nest deeply, so the stack grows here.
@@ -1141,6 +1245,17 @@ impl<'t> State<'t> {
                 v = f;
             }
             return Ok(v);
+        }
+
+        if builtin && let Some(print) = PrintFn::of(name) {
+            let mut buf = std::mem::take(&mut self.scratch);
+            buf.clear();
+            let done = self.print_borrowed(dot, print, args, final_.as_ref().map(|v| &v.v), &mut buf);
+            let result = done.then(|| Val::concrete(Value::string(&buf)));
+            self.scratch = buf;
+            if let Some(v) = result {
+                return Ok(v);
+            }
         }
 
         let param_type =

@@ -1,6 +1,7 @@
 //! Go's `fmt` as templates use it: `Sprint`, `Sprintln`, `Sprintf` and the `%v` of every value,
 //! with Go's verbs, flags, widths, precisions, argument indexes and error forms (`%!d(string=x)`).
 
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 
 use crate::value::{Kind, Value};
@@ -13,10 +14,11 @@ pub fn sprint(args: &[Value]) -> String {
 }
 
 /// [`sprint`] appending to `out`.
-pub fn sprint_into(out: &mut String, args: &[Value]) {
+pub fn sprint_into<A: Borrow<Value>>(out: &mut String, args: &[A]) {
     let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     let mut prev_string = false;
     for (i, arg) in args.iter().enumerate() {
+        let arg = arg.borrow();
         let is_string = arg.kind() == Kind::String;
         if i > 0 && !is_string && !prev_string {
             p.buf.push(' ');
@@ -35,13 +37,13 @@ pub fn sprintln(args: &[Value]) -> String {
 }
 
 /// [`sprintln`] appending to `out`.
-pub fn sprintln_into(out: &mut String, args: &[Value]) {
+pub fn sprintln_into<A: Borrow<Value>>(out: &mut String, args: &[A]) {
     let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
             p.buf.push(' ');
         }
-        p.print_arg(arg, 'v');
+        p.print_arg(arg.borrow(), 'v');
     }
     p.buf.push('\n');
     *out = p.buf;
@@ -75,7 +77,7 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
 }
 
 /// [`sprintf`] appending to `out`.
-pub fn sprintf_into(out: &mut String, format: &str, args: &[Value]) {
+pub fn sprintf_into<A: Borrow<Value>>(out: &mut String, format: &str, args: &[A]) {
     let mut p = Printer { buf: std::mem::take(out), ..Printer::default() };
     p.do_printf(format, args);
     *out = p.buf;
@@ -678,7 +680,7 @@ impl Printer {
 
     // ---- Printf ----
 
-    fn do_printf(&mut self, format: &str, a: &[Value]) {
+    fn do_printf<A: Borrow<Value>>(&mut self, format: &str, a: &[A]) {
         let fb = format.as_bytes();
         let end = fb.len();
         let mut arg_num = 0usize;
@@ -714,7 +716,7 @@ impl Printer {
                                 self.f.plus_v = self.f.plus;
                                 self.f.plus = false;
                             }
-                            self.print_arg(&a[arg_num], c as char);
+                            self.print_arg(a[arg_num].borrow(), c as char);
                             arg_num += 1;
                             i += 1;
                             continue 'format;
@@ -804,7 +806,7 @@ impl Printer {
                         self.f.plus_v = self.f.plus;
                         self.f.plus = false;
                     }
-                    self.print_arg(&a[arg_num], verb);
+                    self.print_arg(a[arg_num].borrow(), verb);
                     arg_num += 1;
                 }
             }
@@ -813,6 +815,7 @@ impl Printer {
             self.f = Flags::default();
             self.buf.push_str("%!(EXTRA ");
             for (i, arg) in a[arg_num..].iter().enumerate() {
+                let arg = arg.borrow();
                 if i > 0 {
                     self.buf.push_str(", ");
                 }
@@ -877,11 +880,11 @@ fn parse_arg_number(format: &[u8]) -> (i64, usize, bool) {
     (0, 1, false)
 }
 
-fn int_from_arg(a: &[Value], arg_num: usize) -> (i64, bool, usize) {
+fn int_from_arg<A: Borrow<Value>>(a: &[A], arg_num: usize) -> (i64, bool, usize) {
     if arg_num >= a.len() {
         return (0, false, arg_num);
     }
-    let v = &a[arg_num];
+    let v = a[arg_num].borrow();
     let (mut num, mut ok) = match v.kind() {
         Kind::Int => (v.as_int().unwrap_or(0), true),
         Kind::Uint => match v.as_uint() {
