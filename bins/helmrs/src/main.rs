@@ -1,7 +1,11 @@
 //! `helmrs`: a helm-compatible command line over helm-core. It only turns flags into options.
 
+mod chart_ref;
 mod go_time;
+mod pull_cmds;
 mod release_cmds;
+mod repo_cmds;
+mod show_cmds;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -25,6 +29,20 @@ enum Command {
     /// Release commands (install, upgrade, rollback, uninstall, list, history, status, get).
     #[command(flatten)]
     Release(release_cmds::ReleaseCommand),
+    /// Add, list, remove, update chart repositories.
+    #[command(subcommand)]
+    Repo(repo_cmds::RepoCommand),
+    /// Search for a keyword in charts.
+    #[command(subcommand)]
+    Search(repo_cmds::SearchCommand),
+    /// Download a chart from a repository and (optionally) unpack it in a local directory.
+    #[command(alias = "fetch")]
+    Pull(pull_cmds::PullArgs),
+    /// Push a chart to a remote (oci://).
+    Push(pull_cmds::PushArgs),
+    /// Show information of a chart.
+    #[command(subcommand, alias = "inspect")]
+    Show(show_cmds::ShowCommand),
 }
 
 #[derive(Args)]
@@ -92,6 +110,9 @@ struct TemplateArgs {
     /// `json` prints engine.Render's map (template path -> text) instead of the manifest stream.
     #[arg(short = 'o', long = "output")]
     output: Option<String>,
+    /// Chart location flags (`--version`, `--repo`, credentials, TLS) for `repo/chart` and `oci://` references.
+    #[command(flatten)]
+    chart_path: chart_ref::ChartPathArgs,
 }
 
 fn main() -> ExitCode {
@@ -99,6 +120,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Template(args) => template(args),
         Command::Release(command) => release_cmds::run(command),
+        Command::Repo(command) => repo_cmds::run_repo(command).and_then(|out| chart_ref::print_stdout(&out)),
+        Command::Search(command) => repo_cmds::run_search(command).and_then(|out| chart_ref::print_stdout(&out)),
+        Command::Pull(args) => pull_cmds::run_pull(args).and_then(|out| chart_ref::print_stdout(&out)),
+        Command::Push(args) => pull_cmds::run_push(args).and_then(|out| chart_ref::print_stdout(&out)),
+        Command::Show(command) => show_cmds::run(command).and_then(|out| chart_ref::print_stdout(&out)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,9 +145,14 @@ fn template(a: TemplateArgs) -> Result<()> {
         [name, chart] => (name.clone(), chart.clone()),
         _ => anyhow::bail!("expected [NAME] CHART"),
     };
-    let chart = chart_model::load::load(std::path::Path::new(&chart_path))
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("loading chart {chart_path}"))?;
+    let chart = if std::path::Path::new(&chart_path).exists() {
+        chart_model::load::load(std::path::Path::new(&chart_path))
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("loading chart {chart_path}"))?
+    } else {
+        // repo/chart, a chart URL or oci:// (helm-core's chart_source).
+        a.chart_path.locate_blocking(&chart_path)?.chart
+    };
     let values = ValuesOptions {
         value_files: a.values,
         json_values: a.set_json,

@@ -101,6 +101,9 @@ pub struct InstallArgs {
     kube: Kube,
     #[command(flatten)]
     values: ValueArgs,
+    /// Chart location flags (`--version`, `--repo`, credentials, TLS) for `repo/chart` and `oci://`.
+    #[command(flatten)]
+    chart_path: crate::chart_ref::ChartPathArgs,
     /// Generate the name (and omit the NAME parameter).
     #[arg(short = 'g', long = "generate-name")]
     generate_name: bool,
@@ -162,6 +165,9 @@ pub struct UpgradeArgs {
     kube: Kube,
     #[command(flatten)]
     values: ValueArgs,
+    /// Chart location flags (`--version`, `--repo`, credentials, TLS) for `repo/chart` and `oci://`.
+    #[command(flatten)]
+    chart_path: crate::chart_ref::ChartPathArgs,
     /// Run an install if the release does not exist.
     #[arg(short = 'i', long = "install")]
     install: bool,
@@ -499,8 +505,12 @@ fn merge(v: ValueArgs) -> Result<chart_model::Map> {
     .merge_values()?)
 }
 
-fn load(path: &str) -> Result<chart_model::Chart> {
-    chart_model::load::load(std::path::Path::new(path)).map_err(|e| anyhow::anyhow!("{e}"))
+/// A local chart as before; `repo/chart`, a chart URL or `oci://` through helm-core's chart_source.
+async fn load(path: &str, chart_path: &crate::chart_ref::ChartPathArgs) -> Result<chart_model::Chart> {
+    if std::path::Path::new(path).exists() {
+        return chart_model::load::load(std::path::Path::new(path)).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    Ok(chart_path.locate(path).await?.chart)
 }
 
 /// Go's `time.ParseDuration` for the usual forms (`300s`, `5m0s`, `1h2m3.5s`, `500ms`).
@@ -640,7 +650,7 @@ async fn install(a: InstallArgs) -> Result<String> {
         _ => bail!("expected [NAME] CHART"),
     };
     let (dry_run, dry_run_server) = dry_run_mode(a.dry_run.as_deref())?;
-    let chart = load(&chart_path)?;
+    let chart = load(&chart_path, &a.chart_path).await?;
     let values = merge(a.values)?;
     let config = configuration(&a.kube).await?;
     let mut labels = std::collections::BTreeMap::new();
@@ -725,7 +735,7 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
                 let line = format!("Release {:?} does not exist. Installing it now.\n", a.release);
                 std::io::stdout().lock().write_all(line.as_bytes())?;
             }
-            let chart = load(&a.chart)?;
+            let chart = load(&a.chart, &a.chart_path).await?;
             let values = merge(a.values)?;
             let options = InstallOptions {
                 release_name: a.release.clone(),
@@ -750,7 +760,7 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
             return status_output(&release, &a.output, flags);
         }
     }
-    let chart = load(&a.chart)?;
+    let chart = load(&a.chart, &a.chart_path).await?;
     let values = merge(a.values)?;
     let options = UpgradeOptions {
         reuse_values: a.reuse_values,

@@ -10,12 +10,13 @@ use chart_model::Chart;
 use chart_model::load::LoadOptions;
 use repo_index::getter::Fetched;
 use repo_index::index::IndexCache;
-use repo_index::oci::{OciReference, RegistryClient, RegistryOptions};
-use repo_index::{
-    ChartRepository, ChartVersion, DownloadLimits, Getter, IndexFile, RepositoryEntry, SearchOptions, SearchResult,
-};
+use repo_index::{ChartRepository, ChartVersion, Getter};
 
 use crate::error::{Error, Result};
+
+/// repo-index's types that callers of this module name.
+pub use repo_index::oci::{OciReference, RegistryClient, RegistryOptions};
+pub use repo_index::{DownloadLimits, IndexFile, RepositoryEntry, RepositoryFile, SearchOptions, SearchResult};
 
 /// Where repositories are kept and how they are reached (Helm's `EnvSettings` for repositories).
 #[derive(Debug, Clone, Default)]
@@ -289,8 +290,17 @@ pub fn search_repositories(settings: &RepositorySettings, options: &SearchOption
     Ok(RepositorySearch { results, warnings })
 }
 
+/// repo-index's error in Helm's words: a failed download is Helm's getter text
+/// (`failed to fetch URL : 404 Not Found`), without repo-index's wrapping.
 fn repository_error(e: repo_index::Error) -> Error {
-    Error::Repository(e.to_string())
+    let text = match e {
+        repo_index::Error::InvalidRepository { message, .. } => message,
+        other => other.to_string(),
+    };
+    match text.split_once(": failed to fetch ") {
+        Some((_, rest)) => Error::Repository(format!("failed to fetch {rest}")),
+        None => Error::Repository(text),
+    }
 }
 
 fn chart_repository(entry: &RepositoryEntry, settings: &RepositorySettings) -> Result<ChartRepository> {

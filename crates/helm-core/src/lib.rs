@@ -19,6 +19,7 @@ pub mod release_test;
 pub mod render_release;
 pub mod rollback;
 pub mod server_side;
+pub mod show;
 pub mod template;
 pub mod uninstall;
 pub mod upgrade;
