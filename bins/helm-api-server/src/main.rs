@@ -9,6 +9,8 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use api_server::server::{KeySource, ServerConfig, StoreKind, prepare, serve};
 use api_server::tls::TlsConfig;
+use api_server::{HelmBackend, HelmBackendOptions};
+use helm_core::StorageDriver;
 
 const USAGE: &str = "usage: helm-api-server [flags]
 
@@ -28,6 +30,10 @@ flags (environment variable in brackets):
   --tls-client-ca FILE  require client certificates signed by this CA (mTLS) [HELM_API_TLS_CLIENT_CA_FILE]
   --tokens-file FILE    bearer tokens, `<principal> <token> [admin]` per line [HELM_API_TOKENS_FILE]
   --dev                 dev mode: generate a key and an admin token in the data folder [HELM_API_DEV=1]
+  --storage-driver D    where releases are stored: secret, configmap, memory or sql (URL in
+                        HELM_DRIVER_SQL_CONNECTION_STRING) [HELM_API_STORAGE_DRIVER, HELM_DRIVER, default secret]
+  --cache-dir DIR       repository caches, one folder per context [HELM_API_CACHE_DIR, default
+                        $HELM_API_TMP/helm-api-cache or <data-dir>/cache]
   --log-level LEVEL     error, warn, info, debug, trace [HELM_API_LOGLEVEL, default info]
   --log-format FORMAT   text or json [HELM_API_LOG_FORMAT, default text]
   --max-body-bytes N    largest request accepted [HELM_API_MAX_BODY_BYTES, default 8388608]
@@ -44,11 +50,12 @@ fn main() -> Result<()> {
     let settings = Settings::read(&args)?;
     init_logging(&settings.log_level, &settings.log_format)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
-    runtime.block_on(run(settings.config))
+    runtime.block_on(run(settings.config, settings.backend))
 }
 
 struct Settings {
     config: ServerConfig,
+    backend: HelmBackendOptions,
     log_level: String,
     log_format: String,
 }
@@ -91,6 +98,8 @@ impl Settings {
                 "--log-format",
                 "--max-body-bytes",
                 "--request-timeout",
+                "--storage-driver",
+                "--cache-dir",
             ]
             .contains(&known.as_str())
             {
@@ -145,7 +154,30 @@ impl Settings {
         // Nothing configured on loopback: the README's one command starts a dev server.
         let nothing_configured = matches!(config.key, KeySource::None) && config.tokens_file.is_none();
         config.dev = dev || (nothing_configured && config.bind.is_loopback());
+        let driver = match get("--storage-driver", "HELM_API_STORAGE_DRIVER")
+            .or_else(|| env("HELM_DRIVER"))
+            .unwrap_or_default()
+            .to_lowercase()
+            .as_str()
+        {
+            "" | "secret" | "secrets" => StorageDriver::Secret,
+            "configmap" | "configmaps" => StorageDriver::ConfigMap,
+            "memory" => StorageDriver::Memory,
+            "sql" => StorageDriver::Sql(
+                env("HELM_DRIVER_SQL_CONNECTION_STRING")
+                    .context("the sql storage driver needs HELM_DRIVER_SQL_CONNECTION_STRING")?,
+            ),
+            other => bail!("unknown storage driver {other:?} (secret, configmap, memory or sql)"),
+        };
+        let cache_dir = match get("--cache-dir", "HELM_API_CACHE_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => match env("HELM_API_TMP") {
+                Some(tmp) => PathBuf::from(tmp).join("helm-api-cache"),
+                None => config.data_dir.join("cache"),
+            },
+        };
         Ok(Self {
+            backend: HelmBackendOptions { driver, cache_dir },
             config,
             log_level: get("--log-level", "HELM_API_LOGLEVEL").unwrap_or_else(|| "info".to_owned()),
             log_format: get("--log-format", "HELM_API_LOG_FORMAT").unwrap_or_else(|| "text".to_owned()),
@@ -168,19 +200,23 @@ fn default_data_dir() -> PathBuf {
     }
 }
 
+/// Logs at the chosen level; helm-core's progress layer beside them routes each operation's
+/// events to the client streaming it, whatever the log level.
 fn init_logging(level: &str, format: &str) -> Result<()> {
+    use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_new(level).context("--log-level / HELM_API_LOGLEVEL")?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        "json" => builder.json().init(),
-        "text" => builder.init(),
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match format {
+        "json" => fmt.json().with_filter(filter).boxed(),
+        "text" => fmt.with_filter(filter).boxed(),
         other => bail!("unknown log format {other:?} (text or json)"),
-    }
+    };
+    tracing_subscriber::registry().with(fmt).with(helm_core::progress::layer()).init();
     Ok(())
 }
 
-async fn run(config: ServerConfig) -> Result<()> {
-    let backend = Arc::new(api_server::UnimplementedBackend);
+async fn run(config: ServerConfig, backend: HelmBackendOptions) -> Result<()> {
+    let backend = Arc::new(HelmBackend::new(backend));
     let prepared = prepare(&config, backend).await?;
     if config.dev {
         eprintln!("helm-api-server: DEV MODE (generated key and token in {})", config.data_dir.display());

@@ -38,6 +38,9 @@ pub enum Error {
     /// A dependency (a cluster, a repository) cannot be reached.
     #[error("{0}")]
     Unavailable(String),
+    /// A Helm operation failed (a hook, an object the cluster refused...); the message is Helm's.
+    #[error("{0}")]
+    Failed(String),
     /// Anything else; the detail is logged, the client sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -60,6 +63,7 @@ impl Error {
             Error::TooLarge(_) => Code::ResourceExhausted,
             Error::Unimplemented(_) => Code::Unimplemented,
             Error::Unavailable(_) => Code::Unavailable,
+            Error::Failed(_) => Code::Unknown,
             Error::Internal(_) => Code::Internal,
         }
     }

@@ -24,7 +24,7 @@ pub mod proto;
 
 pub use app::{AppOptions, app};
 pub use auth::{Principal, Tokens};
-pub use backend::{Backend, ProgressSink, UnimplementedBackend};
+pub use backend::{Backend, HelmBackend, HelmBackendOptions, ProgressSink, UnimplementedBackend};
 pub use contexts::{Cipher, Context, ContextStore, Contexts, EmbeddedStore, KubeSecretStore};
 pub use error::{Error, Result};
 pub use service::ApiService;

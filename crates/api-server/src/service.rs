@@ -103,13 +103,15 @@ fn check_release(name: &str, namespace: &str) -> Result<()> {
 
 fn check_install(req: &proto::InstallReq) -> Result<()> {
     check_release(&req.release_name, &req.namespace)?;
-    check_chart_ref(&req.repo_chart_name)?;
+    check_chart(&req.repo_chart_name, &req.chart_archive)?;
+    check_server_side(&req.server_side)?;
     check_timeout(req.timeout_seconds)
 }
 
 fn check_upgrade(req: &proto::UpgradeReq) -> Result<()> {
     check_release(&req.release_name, &req.namespace)?;
-    check_chart_ref(&req.repo_chart_name)?;
+    check_chart(&req.repo_chart_name, &req.chart_archive)?;
+    check_server_side(&req.server_side)?;
     check_timeout(req.timeout_seconds)?;
     if req.history_max < 0 {
         return Err(Error::InvalidArgument("history_max must not be negative".to_owned()));
@@ -124,7 +126,11 @@ fn check_upgrade(req: &proto::UpgradeReq) -> Result<()> {
 
 fn check_rollback(req: &proto::ReleaseRollbackReq) -> Result<()> {
     check_release(&req.release_name, &req.namespace)?;
+    check_server_side(&req.server_side)?;
     check_timeout(req.timeout_seconds)?;
+    if req.history_max < 0 {
+        return Err(Error::InvalidArgument("history_max must not be negative".to_owned()));
+    }
     if req.reversion < 0 {
         return Err(Error::InvalidArgument("reversion must not be negative".to_owned()));
     }
@@ -140,9 +146,34 @@ fn check_release_req(req: &proto::ReleaseReq) -> Result<()> {
     Ok(())
 }
 
+/// A chart is named (`repo/chart` or `oci://...`) or carried (`chart_archive`), not both.
+fn check_chart(chart: &str, archive: &[u8]) -> Result<()> {
+    match (chart.is_empty(), archive.is_empty()) {
+        (true, false) => Ok(()),
+        (false, false) => {
+            Err(Error::InvalidArgument("give either repoChartName or chart_archive, not both".to_owned()))
+        }
+        _ => check_chart_ref(chart),
+    }
+}
+
+fn check_server_side(value: &str) -> Result<()> {
+    match value {
+        "" | "auto" | "true" | "false" => Ok(()),
+        other => Err(Error::InvalidArgument(format!(
+            "server_side must be auto, true or false, not {:?}",
+            other.chars().take(20).collect::<String>()
+        ))),
+    }
+}
+
+/// `<repo>/<chart>` (a repository name and a chart name, nothing more) or `oci://...`.
 fn check_chart_ref(chart: &str) -> Result<()> {
-    let ok = chart.split_once('/').is_some_and(|(repo, name)| !repo.is_empty() && !name.is_empty())
-        || chart.starts_with("oci://");
+    let plain = |s: &str| {
+        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    let ok = chart.split_once('/').is_some_and(|(repo, name)| plain(repo) && plain(name))
+        || (chart.starts_with("oci://") && chart.len() > "oci://".len());
     if !ok {
         return Err(Error::InvalidArgument(format!(
             "repoChartName must be <repo>/<chart> or an oci:// reference, not {:?}",

@@ -1,11 +1,22 @@
-//! The `Backend` trait: the Helm operations the service needs, implemented over helm-core.
+//! The `Backend` trait: the Helm operations the service needs, and `HelmBackend`, its
+//! implementation over helm-core.
 //!
 //! The service validates requests, resolves contexts and maps errors; everything
 //! Helm does happens behind this trait. helm-core cannot depend on api-server
 //! (the layers point the other way), so the implementation over helm-core lives
-//! in this crate too once helm-core has its actions; until then
-//! `UnimplementedBackend` answers UNIMPLEMENTED for every cluster or repository
-//! operation. Tests use their own fakes.
+//! here: `helm.rs` (configurations per context), `release.rs` (the release RPCs),
+//! `chart.rs` (repositories and charts), `convert.rs` (helm-core types to proto
+//! messages), `errors.rs` (helm-core errors to codes). `UnimplementedBackend`
+//! answers UNIMPLEMENTED for every cluster or repository operation; tests use
+//! their own fakes.
+
+pub mod chart;
+pub mod convert;
+pub mod errors;
+pub mod helm;
+pub mod release;
+
+pub use helm::{HelmBackend, HelmBackendOptions};
 
 use tokio::sync::mpsc;
 
@@ -28,6 +39,11 @@ impl ProgressSink {
     /// A sink that drops every report.
     pub fn discard() -> Self {
         Self::default()
+    }
+
+    /// Whether reports go anywhere.
+    pub fn is_active(&self) -> bool {
+        self.sender.as_ref().is_some_and(|s| !s.is_closed())
     }
 
     /// Reports progress (ignored when the receiver is gone).
@@ -148,12 +164,12 @@ pub trait Backend: Send + Sync + 'static {
     }
 }
 
-/// The backend of this build: contexts work, Helm operations answer UNIMPLEMENTED until helm-core has its actions.
+/// A backend with contexts only: every Helm operation answers UNIMPLEMENTED.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct UnimplementedBackend;
 
 impl Backend for UnimplementedBackend {}
 
 fn unimplemented(rpc: &str) -> Error {
-    Error::Unimplemented(format!("{rpc} is not available yet: helm-core does not implement it in this build"))
+    Error::Unimplemented(format!("{rpc} is not available: this server has no Helm backend"))
 }

@@ -69,10 +69,12 @@ pub fn decode<M: DeserializeOwned>(
         .map_err(|err| Error::InvalidArgument(format!("invalid request: {err}")))
 }
 
-/// Whether a JSON body names a chart (the POST `/v1/{contextName}/release` collision: install or list).
+/// Whether a JSON body names a chart or carries one (the POST `/v1/{contextName}/release` collision: install or list).
 pub fn names_chart(body: &[u8]) -> bool {
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => map.get("repoChartName").and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
+        Ok(Value::Object(map)) => ["repoChartName", "chartArchive", "chart_archive"]
+            .iter()
+            .any(|key| map.get(*key).and_then(Value::as_str).is_some_and(|s| !s.is_empty())),
         _ => false,
     }
 }

@@ -111,7 +111,8 @@ pub struct InstallReq {
     /// The stored context; empty (or `_` over HTTP) uses kubeinfo/repoinfo.
     #[prost(string, tag = "1")]
     pub context_name: ::prost::alloc::string::String,
-    /// The chart as `<repo>/<chart>`.
+    /// The chart as `<repo>/<chart>` (a repository of the context) or
+    /// `oci://registry/path/chart`; empty with `chart_archive`.
     #[prost(string, tag = "2")]
     pub repo_chart_name: ::prost::alloc::string::String,
     /// The chart version or constraint; empty means the latest.
@@ -157,6 +158,15 @@ pub struct InstallReq {
     /// Skips the chart's hooks (`--no-hooks`).
     #[prost(bool, tag = "26")]
     pub disable_hooks: bool,
+    /// How objects are applied (Helm 4's `--server-side`): `auto` (empty, the
+    /// default) and `true` apply server-side, `false` creates and updates as
+    /// Helm 3 does.
+    #[prost(string, tag = "27")]
+    pub server_side: ::prost::alloc::string::String,
+    /// A packaged chart (.tgz) to install instead of `repoChartName` (as
+    /// `helm install NAME ./chart.tgz`); base64 in JSON.
+    #[prost(bytes = "vec", tag = "28")]
+    pub chart_archive: ::prost::alloc::vec::Vec<u8>,
 }
 /// Upgrades a release.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -227,6 +237,15 @@ pub struct UpgradeReq {
     /// Skips the chart's hooks (`--no-hooks`).
     #[prost(bool, tag = "29")]
     pub disable_hooks: bool,
+    /// How objects are applied (Helm 4's `--server-side`): `auto` (empty, the
+    /// default) follows the method the last revision recorded, `true` applies
+    /// server-side, `false` updates as Helm 3 does.
+    #[prost(string, tag = "30")]
+    pub server_side: ::prost::alloc::string::String,
+    /// A packaged chart (.tgz) to upgrade to instead of `repoChartName`; base64
+    /// in JSON.
+    #[prost(bytes = "vec", tag = "31")]
+    pub chart_archive: ::prost::alloc::vec::Vec<u8>,
 }
 /// Fetches a chart.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -329,6 +348,10 @@ pub struct ReleaseRollbackReq {
     /// Replaces resources that cannot be updated in place (`--force`).
     #[prost(bool, tag = "25")]
     pub force: bool,
+    /// How objects are applied (Helm 4's `--server-side`): `auto` (empty, the
+    /// default) follows the method of the revision rolled back to.
+    #[prost(string, tag = "26")]
+    pub server_side: ::prost::alloc::string::String,
 }
 /// Values as YAML.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -762,7 +785,7 @@ pub mod release_event {
     }
 }
 /// A progress report of a long operation.
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Progress {
     /// When it happened.
     #[prost(message, optional, tag = "1")]
@@ -782,6 +805,10 @@ pub struct Progress {
     /// The object's namespace, if any.
     #[prost(string, tag = "6")]
     pub namespace: ::prost::alloc::string::String,
+    /// Every other detail of the event, as text (`ready`, `total`, `hook`,
+    /// `revision`, ...).
+    #[prost(btree_map = "string, string", tag = "7")]
+    pub fields: ::prost::alloc::collections::BTreeMap<::prost::alloc::string::String, ::prost::alloc::string::String>,
 }
 /// Generated client implementations.
 pub mod helm_api_service_client {
@@ -4237,6 +4264,12 @@ impl serde::Serialize for InstallReq {
         if self.disable_hooks {
             len += 1;
         }
+        if !self.server_side.is_empty() {
+            len += 1;
+        }
+        if !self.chart_archive.is_empty() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.InstallReq", len)?;
         if !self.context_name.is_empty() {
             struct_ser.serialize_field("contextName", &self.context_name)?;
@@ -4288,6 +4321,15 @@ impl serde::Serialize for InstallReq {
         if self.disable_hooks {
             struct_ser.serialize_field("disableHooks", &self.disable_hooks)?;
         }
+        if !self.server_side.is_empty() {
+            struct_ser.serialize_field("serverSide", &self.server_side)?;
+        }
+        if !self.chart_archive.is_empty() {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser
+                .serialize_field("chartArchive", pbjson::private::base64::encode(&self.chart_archive).as_str())?;
+        }
         struct_ser.end()
     }
 }
@@ -4319,6 +4361,10 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
             "description",
             "disable_hooks",
             "disableHooks",
+            "server_side",
+            "serverSide",
+            "chart_archive",
+            "chartArchive",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -4339,6 +4385,8 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
             CreateNamespace,
             Description,
             DisableHooks,
+            ServerSide,
+            ChartArchive,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -4377,6 +4425,8 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                             "createNamespace" | "create_namespace" => Ok(GeneratedField::CreateNamespace),
                             "description" => Ok(GeneratedField::Description),
                             "disableHooks" | "disable_hooks" => Ok(GeneratedField::DisableHooks),
+                            "serverSide" | "server_side" => Ok(GeneratedField::ServerSide),
+                            "chartArchive" | "chart_archive" => Ok(GeneratedField::ChartArchive),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -4412,6 +4462,8 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                 let mut create_namespace__ = None;
                 let mut description__ = None;
                 let mut disable_hooks__ = None;
+                let mut server_side__ = None;
+                let mut chart_archive__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ContextName => {
@@ -4510,6 +4562,18 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                             }
                             disable_hooks__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::ServerSide => {
+                            if server_side__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("serverSide"));
+                            }
+                            server_side__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::ChartArchive => {
+                            if chart_archive__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("chartArchive"));
+                            }
+                            chart_archive__ = Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -4532,6 +4596,8 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                     create_namespace: create_namespace__.unwrap_or_default(),
                     description: description__.unwrap_or_default(),
                     disable_hooks: disable_hooks__.unwrap_or_default(),
+                    server_side: server_side__.unwrap_or_default(),
+                    chart_archive: chart_archive__.unwrap_or_default(),
                 })
             }
         }
@@ -5847,6 +5913,9 @@ impl serde::Serialize for Progress {
         if !self.namespace.is_empty() {
             len += 1;
         }
+        if !self.fields.is_empty() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.Progress", len)?;
         if let Some(v) = self.time.as_ref() {
             struct_ser.serialize_field("time", v)?;
@@ -5866,6 +5935,9 @@ impl serde::Serialize for Progress {
         if !self.namespace.is_empty() {
             struct_ser.serialize_field("namespace", &self.namespace)?;
         }
+        if !self.fields.is_empty() {
+            struct_ser.serialize_field("fields", &self.fields)?;
+        }
         struct_ser.end()
     }
 }
@@ -5875,7 +5947,7 @@ impl<'de> serde::Deserialize<'de> for Progress {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["time", "phase", "message", "kind", "name", "namespace"];
+        const FIELDS: &[&str] = &["time", "phase", "message", "kind", "name", "namespace", "fields"];
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
@@ -5885,6 +5957,7 @@ impl<'de> serde::Deserialize<'de> for Progress {
             Kind,
             Name,
             Namespace,
+            Fields,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -5913,6 +5986,7 @@ impl<'de> serde::Deserialize<'de> for Progress {
                             "kind" => Ok(GeneratedField::Kind),
                             "name" => Ok(GeneratedField::Name),
                             "namespace" => Ok(GeneratedField::Namespace),
+                            "fields" => Ok(GeneratedField::Fields),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -5938,6 +6012,7 @@ impl<'de> serde::Deserialize<'de> for Progress {
                 let mut kind__ = None;
                 let mut name__ = None;
                 let mut namespace__ = None;
+                let mut fields__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Time => {
@@ -5976,6 +6051,12 @@ impl<'de> serde::Deserialize<'de> for Progress {
                             }
                             namespace__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::Fields => {
+                            if fields__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("fields"));
+                            }
+                            fields__ = Some(map_.next_value::<std::collections::BTreeMap<_, _>>()?);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -5988,6 +6069,7 @@ impl<'de> serde::Deserialize<'de> for Progress {
                     kind: kind__.unwrap_or_default(),
                     name: name__.unwrap_or_default(),
                     namespace: namespace__.unwrap_or_default(),
+                    fields: fields__.unwrap_or_default(),
                 })
             }
         }
@@ -6640,6 +6722,9 @@ impl serde::Serialize for ReleaseRollbackReq {
         if self.force {
             len += 1;
         }
+        if !self.server_side.is_empty() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.ReleaseRollbackReq", len)?;
         if !self.context_name.is_empty() {
             struct_ser.serialize_field("contextName", &self.context_name)?;
@@ -6679,6 +6764,9 @@ impl serde::Serialize for ReleaseRollbackReq {
         if self.force {
             struct_ser.serialize_field("force", &self.force)?;
         }
+        if !self.server_side.is_empty() {
+            struct_ser.serialize_field("serverSide", &self.server_side)?;
+        }
         struct_ser.end()
     }
 }
@@ -6705,6 +6793,8 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
             "disable_hooks",
             "disableHooks",
             "force",
+            "server_side",
+            "serverSide",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -6721,6 +6811,7 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
             HistoryMax,
             DisableHooks,
             Force,
+            ServerSide,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -6755,6 +6846,7 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
                             "historyMax" | "history_max" => Ok(GeneratedField::HistoryMax),
                             "disableHooks" | "disable_hooks" => Ok(GeneratedField::DisableHooks),
                             "force" => Ok(GeneratedField::Force),
+                            "serverSide" | "server_side" => Ok(GeneratedField::ServerSide),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -6786,6 +6878,7 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
                 let mut history_max__ = None;
                 let mut disable_hooks__ = None;
                 let mut force__ = None;
+                let mut server_side__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ContextName => {
@@ -6860,6 +6953,12 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
                             }
                             force__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::ServerSide => {
+                            if server_side__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("serverSide"));
+                            }
+                            server_side__ = Some(map_.next_value()?);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -6878,6 +6977,7 @@ impl<'de> serde::Deserialize<'de> for ReleaseRollbackReq {
                     history_max: history_max__.unwrap_or_default(),
                     disable_hooks: disable_hooks__.unwrap_or_default(),
                     force: force__.unwrap_or_default(),
+                    server_side: server_side__.unwrap_or_default(),
                 })
             }
         }
@@ -7785,6 +7885,12 @@ impl serde::Serialize for UpgradeReq {
         if self.disable_hooks {
             len += 1;
         }
+        if !self.server_side.is_empty() {
+            len += 1;
+        }
+        if !self.chart_archive.is_empty() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.UpgradeReq", len)?;
         if !self.context_name.is_empty() {
             struct_ser.serialize_field("contextName", &self.context_name)?;
@@ -7851,6 +7957,15 @@ impl serde::Serialize for UpgradeReq {
         if self.disable_hooks {
             struct_ser.serialize_field("disableHooks", &self.disable_hooks)?;
         }
+        if !self.server_side.is_empty() {
+            struct_ser.serialize_field("serverSide", &self.server_side)?;
+        }
+        if !self.chart_archive.is_empty() {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser
+                .serialize_field("chartArchive", pbjson::private::base64::encode(&self.chart_archive).as_str())?;
+        }
         struct_ser.end()
     }
 }
@@ -7891,6 +8006,10 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
             "description",
             "disable_hooks",
             "disableHooks",
+            "server_side",
+            "serverSide",
+            "chart_archive",
+            "chartArchive",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -7916,6 +8035,8 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
             CreateNamespace,
             Description,
             DisableHooks,
+            ServerSide,
+            ChartArchive,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -7961,6 +8082,8 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                             "createNamespace" | "create_namespace" => Ok(GeneratedField::CreateNamespace),
                             "description" => Ok(GeneratedField::Description),
                             "disableHooks" | "disable_hooks" => Ok(GeneratedField::DisableHooks),
+                            "serverSide" | "server_side" => Ok(GeneratedField::ServerSide),
+                            "chartArchive" | "chart_archive" => Ok(GeneratedField::ChartArchive),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -8001,6 +8124,8 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                 let mut create_namespace__ = None;
                 let mut description__ = None;
                 let mut disable_hooks__ = None;
+                let mut server_side__ = None;
+                let mut chart_archive__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ContextName => {
@@ -8129,6 +8254,18 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                             }
                             disable_hooks__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::ServerSide => {
+                            if server_side__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("serverSide"));
+                            }
+                            server_side__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::ChartArchive => {
+                            if chart_archive__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("chartArchive"));
+                            }
+                            chart_archive__ = Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -8156,6 +8293,8 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                     create_namespace: create_namespace__.unwrap_or_default(),
                     description: description__.unwrap_or_default(),
                     disable_hooks: disable_hooks__.unwrap_or_default(),
+                    server_side: server_side__.unwrap_or_default(),
+                    chart_archive: chart_archive__.unwrap_or_default(),
                 })
             }
         }

@@ -4,10 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod auth;
+mod charts;
 mod contexts;
 mod contract;
 mod gateway;
 mod grpc;
 mod kube_store;
+mod releases;
 mod support;
 mod tls;
