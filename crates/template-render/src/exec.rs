@@ -8,7 +8,9 @@ use std::sync::Arc;
 use crate::builtins::truth;
 use crate::error::{Error, ExecError, ParseError};
 use crate::gofmt;
-use crate::parse::{Action, Branch, Command, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree};
+use crate::parse::{
+    Action, Branch, Command, Identifier, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree,
+};
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function};
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value};
@@ -502,6 +504,25 @@ impl<'t> State<'t> {
 
     // ---- variables ----
 
+    /// The value of a command that is only dot, a variable or a field path through maps never
+    /// written, borrowed where it is stored (see [`stored_path`]).
+    fn stored_command<'a>(&'a self, dot: Dot<'a>, cmd: &Command) -> Option<&'a Value> {
+        let [operand] = &cmd.args[..] else { return None };
+        self.stored_operand_ref(dot, operand)
+    }
+
+    /// [`State::stored_command`] for one operand.
+    fn stored_operand_ref<'a>(&'a self, dot: Dot<'a>, operand: &Operand) -> Option<&'a Value> {
+        match operand {
+            Operand::Dot(_) => Some(dot.v),
+            Operand::Field(p) => stored_path(dot.v, &p.names),
+            Operand::Variable(p) => {
+                self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
+            }
+            _ => None,
+        }
+    }
+
     /// The variable, borrowed where it is stored.
     fn var_ref(&self, name: &str) -> Option<&Val> {
         self.vars[self.base..].iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v)
@@ -567,6 +588,13 @@ impl<'t> State<'t> {
                 {
                     // A pipeline ending in print, printf or println writes its text straight out.
                     self.at = At::Pipe(&a.pipe);
+                    if let [first] = init
+                        && let Some(v) = self.stored_command(dot, first)
+                        && !matches!(v, Value::Nil | Value::Invalid)
+                        && self.print_borrowed(dot, print, &last.args[1..], Some(v), out)
+                    {
+                        return Ok(Flow::Normal);
+                    }
                     let mut value: Option<Val> = None;
                     for cmd in init {
                         value = Some(self.eval_step(dot, cmd, value.take())?);
@@ -600,16 +628,7 @@ impl<'t> State<'t> {
     /// (a missing key, nil, a host object) is left to the general path, which says `false`.
     fn print_stored(&self, dot: Dot<'_>, pipe: &Pipe, out: &mut String) -> bool {
         let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) else { return false };
-        let [operand] = &cmd.args[..] else { return false };
-        let found = match operand {
-            Operand::Dot(_) => Some(dot.v),
-            Operand::Field(p) => stored_path(dot.v, &p.names),
-            Operand::Variable(p) => {
-                self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
-            }
-            _ => None,
-        };
-        match found {
+        match self.stored_command(dot, cmd) {
             Some(v @ (Value::String(_) | Value::Bool(_) | Value::Int(_) | Value::Int64(_) | Value::Float64(_))) => {
                 gofmt::print_value(v, out);
                 true
@@ -911,10 +930,26 @@ impl<'t> State<'t> {
     }
 
     /// Which of Go's print builtins a command calls, if it calls one (and the function map kept it).
-    fn print_builtin(&self, cmd: &Command) -> Option<PrintFn> {
+    fn print_builtin(&self, cmd: &'t Command) -> Option<PrintFn> {
         let Some(Operand::Identifier(id)) = cmd.args.first() else { return None };
         let print = PrintFn::of(&id.name)?;
-        matches!(self.set.funcs.get(&id.name), Some((_, true))).then_some(print)
+        matches!(self.function(id), Some((_, true))).then_some(print)
+    }
+
+    /// The function a name calls (and whether it is a builtin), looked up once per function map.
+    fn function(&self, id: &'t Identifier) -> Option<(&'t Function, bool)> {
+        let funcs: &'t FuncMap = &self.set.funcs;
+        if let Some((map, f, builtin)) = id.resolved.get()
+            && *map == funcs.id()
+        {
+            return Some((f, *builtin));
+        }
+        let found = funcs.get(&id.name);
+        if let Some((f, builtin)) = found {
+            // Another map may have got there first; then this one looks the name up each time.
+            let _ = id.resolved.set((funcs.id(), *f, builtin));
+        }
+        found
     }
 
     /// Calls print, printf or println on arguments borrowed where they are stored, appending the
@@ -941,15 +976,7 @@ impl<'t> State<'t> {
         }
         let mut refs: [&Value; MAX] = [&NO_VALUE; MAX];
         for (slot, arg) in refs.iter_mut().zip(args) {
-            let found = match arg {
-                Operand::Dot(_) => Some(dot.v),
-                Operand::Field(p) => stored_path(dot.v, &p.names),
-                Operand::Variable(p) => {
-                    self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
-                }
-                _ => None,
-            };
-            match found {
+            match self.stored_operand_ref(dot, arg) {
                 // No value becomes nil when passed as an interface{}: the general path does that.
                 Some(v) if !v.is_invalid() => *slot = v,
                 _ => return false,
@@ -1116,8 +1143,11 @@ impl<'t> State<'t> {
         final_: Option<Val>,
     ) -> Result<Val> {
         self.at = At::Operand(node);
-        let set = self.set;
-        let Some((function, builtin)) = set.funcs.get(name) else {
+        let found = match node {
+            Operand::Identifier(id) => self.function(id),
+            _ => self.set.funcs.get(name),
+        };
+        let Some((function, builtin)) = found else {
             return Err(self.error(format!("{} is not a defined function", go_quote(name))));
         };
         self.eval_call(dot, Callee::Function(function, builtin), call_node, name, args, final_)

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::exec::CallContext;
 use crate::functions::FunctionNames;
@@ -68,7 +69,12 @@ impl Hasher for NameHasher {
 pub struct FuncMap {
     /// Every function by name, with whether it is one of Go's builtins.
     funcs: HashMap<&'static str, (Function, bool), BuildHasherDefault<NameHasher>>,
+    /// Unique to these contents: a clone keeps it, any change gets a new one.
+    id: u64,
 }
+
+/// The next [`FuncMap`] id.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Default for FuncMap {
     fn default() -> Self {
@@ -76,7 +82,7 @@ impl Default for FuncMap {
         for f in crate::builtins::BUILTINS {
             funcs.insert(f.name, (*f, true));
         }
-        FuncMap { funcs }
+        FuncMap { funcs, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
     }
 }
 
@@ -91,6 +97,12 @@ impl FuncMap {
         for f in funcs {
             self.funcs.insert(f.name, (*f, false));
         }
+        self.id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An id that no other function map with different functions has.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Looks a function up (as Go's `findFunction`); the flag tells whether it is a builtin.

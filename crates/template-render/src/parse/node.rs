@@ -4,10 +4,11 @@
 //! spellings stay spans of that file's shared source.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::literal::NumberValue;
 use crate::quote::go_quote;
+use crate::registry::Function;
 
 /// A byte offset in a template file's source.
 pub type Pos = usize;
@@ -200,6 +201,9 @@ pub struct Identifier {
     pub pos: Pos,
     /// The name.
     pub name: Box<str>,
+    /// The function the name was last found to be, in the function map of that id, so that a
+    /// call does not look the name up again.
+    pub(crate) resolved: OnceLock<(u64, Function, bool)>,
 }
 
 /// A field path such as `.Values.image` (names without dots).

@@ -1,7 +1,7 @@
 //! The recursive-descent parser over the lexer's tokens, following Go's `parse.Tree` step by step,
 //! including its three-token lookahead, so that errors name the same token and line as Go.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::ParseOptions;
 use super::literal::{number_value, unquote};
@@ -557,7 +557,7 @@ impl<'a> Parser<'a> {
                 if !self.functions.contains(name) {
                     return Err(self.error(format!("function {} not defined", go_quote(name))));
                 }
-                Operand::Identifier(Identifier { pos, name: Box::from(name) })
+                Operand::Identifier(Identifier { pos, name: Box::from(name), resolved: OnceLock::new() })
             }
             TokenKind::Dot => Operand::Dot(pos),
             TokenKind::Nil => Operand::Nil(pos),
