@@ -11,8 +11,23 @@ use crate::registry::FuncError;
 use crate::value::{Kind, Value};
 
 /// A template value as a values tree, as `json.Marshal` sees it; `None` for what this port
-/// cannot marshal (functions, structs without a values form).
+/// cannot marshal (functions, structs without a values form). Host structs (`.Chart`,
+/// `.Capabilities`, times) become what their JSON text reads back as.
 pub fn to_chart_value(v: &Value) -> Option<chart_model::Value> {
+    to_value(v, true)
+}
+
+/// [`to_chart_value`] for values holding no host struct (`None` if one is met).
+pub(super) fn plain_chart_value(v: &Value) -> Option<chart_model::Value> {
+    to_value(v, false)
+}
+
+fn to_value(v: &Value, structs: bool) -> Option<chart_model::Value> {
+    if structs && super::marshal::marshals_itself(v) {
+        let text = super::marshal::json_text(v)?.ok()?;
+        return chart_model::json::from_slice(text.as_bytes()).ok();
+    }
+    let to_chart_value = |v: &Value| to_value(v, structs);
     Some(match v {
         Value::Invalid | Value::Nil => chart_model::Value::Null,
         Value::Bool(b) => chart_model::Value::Bool(*b),
@@ -49,6 +64,10 @@ pub fn to_chart_value(v: &Value) -> Option<chart_model::Value> {
                 Kind::Map => chart_model::Value::Map(
                     o.fields().iter().map(|(k, v)| Some((k.to_string(), to_chart_value(v)?))).collect::<Option<_>>()?,
                 ),
+                Kind::Pointer | Kind::Struct if structs => {
+                    let text = super::marshal::json_text(v)?.ok()?;
+                    return chart_model::json::from_slice(text.as_bytes()).ok();
+                }
                 _ => return None,
             }
         }
@@ -70,6 +89,9 @@ pub(super) fn to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value,
 }
 
 pub(super) fn must_to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+    if let Some(Err(e)) = super::marshal::json_text(&a[0]) {
+        return Err(e);
+    }
     let v = to_chart_value(&a[0]).ok_or_else(|| format!("json: unsupported type: {}", a[0].type_name()))?;
     let text = chart_model::yaml::to_string(&v).map_err(|e| e.to_string())?;
     Ok(Value::from(text.strip_suffix('\n').map(str::to_owned).unwrap_or(text)))
@@ -139,7 +161,7 @@ pub(super) fn from_yaml_array(_: &mut CallContext<'_, '_>, a: &[Value]) -> Resul
 }
 
 pub(super) fn to_json(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
-    let text = to_chart_value(&a[0]).and_then(|v| chart_model::json::to_string(&v).ok()).unwrap_or_default();
+    let text = super::marshal::json_text(&a[0]).and_then(Result::ok).unwrap_or_default();
     Ok(Value::from(text))
 }
 

@@ -8,6 +8,7 @@
 mod convert;
 mod include;
 mod lookup;
+pub(crate) mod marshal;
 mod required;
 mod toml;
 mod toml_read;

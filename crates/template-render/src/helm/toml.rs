@@ -10,6 +10,7 @@ use crate::registry::FuncError;
 use crate::value::{Kind, Value};
 
 use super::convert::to_chart_value;
+use super::toml_read::{DATETIME_FORMATS, TIME_MARK, datetime_zone};
 use chart_model::Value as V;
 
 const INDENT: &str = "  ";
@@ -24,7 +25,7 @@ pub(super) fn must_to_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<V
 
 pub(super) fn from_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
     Ok(match super::toml_read::parse(a[0].as_str().unwrap_or("")) {
-        Ok(table) => Value::from(&table),
+        Ok(table) => read_times(&V::Map(table)),
         Err(e) => {
             let mut m = crate::value::Map::new();
             m.insert(std::sync::Arc::from("Error"), Value::from(e));
@@ -33,11 +34,54 @@ pub(super) fn from_toml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Valu
     })
 }
 
+/// A read document as template values, its date-times as `time.Time`.
+fn read_times(v: &V) -> Value {
+    match v {
+        V::String(s) if s.starts_with(TIME_MARK) => {
+            let rest = &s[TIME_MARK.len()..];
+            let (index, text) = rest.split_once(':').unwrap_or(("0", rest));
+            let (format, zone) = DATETIME_FORMATS[index.parse::<usize>().unwrap_or(0).min(DATETIME_FORMATS.len() - 1)];
+            match crate::sprig::date::parse_in_location(format, text, &datetime_zone(zone)) {
+                Ok(t) => Value::object(t),
+                Err(_) => Value::string(text),
+            }
+        }
+        V::List(l) => Value::list(l.iter().map(read_times).collect()),
+        V::Map(m) => Value::map(m.iter().map(|(k, v)| (std::sync::Arc::from(k.as_str()), read_times(v))).collect()),
+        v => Value::from(v),
+    }
+}
+
+/// A template value for the encoder: `time.Time` becomes its TOML text behind [`TIME_MARK`].
+fn toml_value(v: &Value) -> Option<V> {
+    Some(match v {
+        Value::List(l) => V::List(l.iter().map(toml_value).collect::<Option<_>>()?),
+        Value::Map(m) => {
+            V::Map(m.snapshot().iter().map(|(k, v)| Some((k.to_string(), toml_value(v)?))).collect::<Option<_>>()?)
+        }
+        Value::Object(o) if o.type_name() == "time.Time" => {
+            let t = crate::sprig::date::time_arg(v)?;
+            let local = match t.loc.name() {
+                "datetime-local" => Some("2006-01-02T15:04:05.999999999"),
+                "date-local" => Some("2006-01-02"),
+                "time-local" => Some("15:04:05.999999999"),
+                _ => None,
+            };
+            let text = match local {
+                Some(format) if t.loc.is_fixed() => t.in_location(crate::sprig::date::Location::utc()).format(format),
+                _ => t.format("2006-01-02T15:04:05.999999999Z07:00"),
+            };
+            V::String(format!("{TIME_MARK}{text}"))
+        }
+        v => to_chart_value(v)?,
+    })
+}
+
 fn encode(v: &Value) -> Result<String, String> {
     if v.is_nil() && v.kind() != Kind::Map {
         return Err("toml: cannot encode a nil value".to_owned());
     }
-    let v = to_chart_value(v).ok_or_else(|| format!("toml: unsupported type: {}", v.type_name()))?;
+    let v = toml_value(v).ok_or_else(|| format!("toml: unsupported type: {}", v.type_name()))?;
     let mut enc = Encoder { out: String::new() };
     enc.encode(&mut Vec::new(), &v)?;
     Ok(enc.out)
@@ -236,6 +280,7 @@ impl Encoder {
                     }
                 }
             }
+            V::String(s) if s.starts_with(TIME_MARK) => self.out.push_str(&s[TIME_MARK.len()..]),
             V::String(s) => quote_into(&mut self.out, s),
             V::List(l) => {
                 self.out.push('[');

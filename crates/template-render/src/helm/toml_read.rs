@@ -1,13 +1,81 @@
 //! `fromToml`: TOML read into Go values as BurntSushi/toml decodes into a
 //! `map[string]interface{}` (integers int64, floats float64, tables maps, arrays
-//! `[]interface{}`). Dates and times are not supported; invalid documents give an
-//! error whose text is this port's, not BurntSushi's.
+//! `[]interface{}`, date-times `time.Time`). Invalid documents give an error whose text is
+//! mostly this port's, not BurntSushi's.
 
 use std::collections::BTreeMap;
 
 use chart_model::Value as V;
 
 type Table = BTreeMap<String, V>;
+
+/// What a date-time value is read into before it becomes a `time.Time`: this marker, the
+/// index of its format in [`DATETIME_FORMATS`], `:`, and the normalised text.
+pub(super) const TIME_MARK: &str = "\u{0}toml-datetime\u{0}";
+
+/// BurntSushi's date-time formats, tried in order, and the zone each is read in: `None` for
+/// `time.Local`, else the name of BurntSushi's fixed zone at the local offset.
+pub(super) const DATETIME_FORMATS: &[(&str, Option<&str>)] = &[
+    ("2006-01-02T15:04:05.999999999Z07:00", None),
+    ("2006-01-02T15:04:05.999999999", Some("datetime-local")),
+    ("2006-01-02", Some("date-local")),
+    ("15:04:05.999999999", Some("time-local")),
+    ("2006-01-02T15:04Z07:00", None),
+    ("2006-01-02T15:04", Some("datetime-local")),
+    ("15:04", Some("time-local")),
+];
+
+/// The zone a format of [`DATETIME_FORMATS`] reads in.
+pub(super) fn datetime_zone(zone: Option<&str>) -> crate::sprig::date::Location {
+    use crate::sprig::date::Location;
+    match zone {
+        None => Location::local(),
+        Some(name) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+            Location::fixed(name, Location::local().lookup(now).1)
+        }
+    }
+}
+
+/// Reads a date-time as BurntSushi does (`t`, `z` and a space normalised, then each format
+/// tried with `time.ParseInLocation`; a field missing its leading zero is refused).
+fn datetime(text: &str) -> Result<V, String> {
+    let value: String = text
+        .chars()
+        .map(|c| match c {
+            'z' => 'Z',
+            't' | ' ' => 'T',
+            c => c,
+        })
+        .collect();
+    let bad = || format!("invalid datetime: {text:?}");
+    for (i, (format, zone)) in DATETIME_FORMATS.iter().enumerate() {
+        if crate::sprig::date::parse_in_location(format, &value, &datetime_zone(*zone)).is_ok() {
+            if missing_leading_zero(&value, format) {
+                return Err(bad());
+            }
+            return Ok(V::String(format!("{TIME_MARK}{i}:{value}")));
+        }
+    }
+    Err(bad())
+}
+
+/// Go's parser takes numbers without their leading zero; TOML does not: the separators must
+/// sit where the layout has them.
+fn missing_leading_zero(value: &str, layout: &str) -> bool {
+    let v = value.as_bytes();
+    for (i, &c) in layout.as_bytes().iter().enumerate() {
+        if c == b'.' || c == b'Z' {
+            return false;
+        }
+        if !c.is_ascii_digit() && v.get(i) != Some(&c) {
+            return true;
+        }
+    }
+    false
+}
 
 /// Parses a TOML document.
 pub(super) fn parse(text: &str) -> Result<Table, String> {
@@ -200,8 +268,23 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<V, String> {
         let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.' | b'_' | b':')) {
-            self.i += 1;
+        let token = |p: &mut Self| {
+            while p.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.' | b'_' | b':')) {
+                p.i += 1;
+            }
+        };
+        token(self);
+        let looks_like_date = |t: &[u8]| t.len() >= 5 && t[..4].iter().all(u8::is_ascii_digit) && t[4] == b'-';
+        let looks_like_time = |t: &[u8]| t.len() >= 3 && t[..2].iter().all(u8::is_ascii_digit) && t[2] == b':';
+        let head = &self.s[start..self.i];
+        if looks_like_date(head) || looks_like_time(head) {
+            // A date and a time may be separated by one space.
+            if head.len() == 10 && self.peek() == Some(b' ') && self.s.get(self.i + 1).is_some_and(u8::is_ascii_digit) {
+                self.i += 1;
+                token(self);
+            }
+            let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+            return datetime(&text).map_err(|e| self.err(e));
         }
         let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
         let (sign, body) = match text.as_bytes().first() {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::value::{GoType, Kind, Object, Signature, Value};
 
 use super::objects::Struct;
+use crate::helm::marshal::{JSON, StructField, struct_text};
 
 /// Helm v3.22's default API versions: every group version client-go's scheme knows, in its
 /// priority order (`chartutil.DefaultVersionSet`).
@@ -185,7 +186,6 @@ impl Capabilities {
     pub fn to_value(&self) -> Value {
         let kv = &self.kube_version;
         let hv = &self.helm_version;
-        let kube = Value::object(KubeVersionObject(kv.clone()));
         let apis = Value::object(VersionSet(Arc::from(self.api_versions.clone())));
         let helm = Value::object(Struct {
             type_name: "version.BuildInfo",
@@ -196,18 +196,75 @@ impl Capabilities {
                 ("GitTreeState", Value::string(&hv.git_tree_state)),
                 ("GoVersion", Value::string(&hv.go_version)),
             ],
+            json: &[("version", true), ("git_commit", true), ("git_tree_state", true), ("go_version", true)],
         });
-        Value::object(Struct {
-            type_name: "*chartutil.Capabilities",
-            pointer: true,
-            fields: vec![("KubeVersion", kube), ("APIVersions", apis), ("HelmVersion", helm)],
+        Value::object(CapabilitiesObject {
+            kube_addressable: Value::object(KubeVersionObject { version: kv.clone(), addressable: true }),
+            kube: Value::object(KubeVersionObject { version: kv.clone(), addressable: false }),
+            apis,
+            helm,
         })
+    }
+}
+
+/// `*chartutil.Capabilities`. Its `KubeVersion` field, reached through the pointer, is
+/// addressable: printed alone it shows `String()` (a pointer method); inside the struct, or
+/// marshalled, it is the plain struct.
+struct CapabilitiesObject {
+    kube_addressable: Value,
+    kube: Value,
+    apis: Value,
+    helm: Value,
+}
+
+impl std::fmt::Debug for CapabilitiesObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CapabilitiesObject")
+    }
+}
+
+impl Object for CapabilitiesObject {
+    fn type_name(&self) -> Cow<'_, str> {
+        Cow::Borrowed("*chartutil.Capabilities")
+    }
+    fn kind(&self) -> Kind {
+        Kind::Pointer
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "KubeVersion" => Some(self.kube_addressable.clone()),
+            "APIVersions" => Some(self.apis.clone()),
+            "HelmVersion" => Some(self.helm.clone()),
+            _ => None,
+        }
+    }
+    fn fields(&self) -> Vec<(Cow<'_, str>, Value)> {
+        vec![
+            (Cow::Borrowed("KubeVersion"), self.kube.clone()),
+            (Cow::Borrowed("APIVersions"), self.apis.clone()),
+            (Cow::Borrowed("HelmVersion"), self.helm.clone()),
+        ]
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == JSON).then_some(Signature { params: &[], variadic: None })
+    }
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        if name != JSON {
+            return Err(format!("no method {name}"));
+        }
+        let fields = self.fields();
+        struct_text(fields.iter().map(|(n, v)| StructField::Field { name: n, value: v, omitempty: false }))
+            .map(Value::from)
     }
 }
 
 /// `chartutil.KubeVersion`, addressable (its `String` and `GitVersion` have pointer receivers).
 #[derive(Debug)]
-struct KubeVersionObject(KubeVersion);
+struct KubeVersionObject {
+    version: KubeVersion,
+    /// Reached through a pointer, so `String()` applies when printed.
+    addressable: bool,
+}
 
 impl Object for KubeVersionObject {
     fn type_name(&self) -> Cow<'_, str> {
@@ -215,9 +272,9 @@ impl Object for KubeVersionObject {
     }
     fn field(&self, name: &str) -> Option<Value> {
         Some(Value::string(match name {
-            "Version" => &self.0.version,
-            "Major" => &self.0.major,
-            "Minor" => &self.0.minor,
+            "Version" => &self.version.version,
+            "Major" => &self.version.major,
+            "Minor" => &self.version.minor,
             _ => return None,
         }))
     }
@@ -225,13 +282,18 @@ impl Object for KubeVersionObject {
         ["Version", "Major", "Minor"].iter().map(|f| (Cow::Borrowed(*f), self.field(f).unwrap_or_default())).collect()
     }
     fn method(&self, name: &str) -> Option<Signature> {
-        matches!(name, "String" | "GitVersion").then_some(Signature { params: &[], variadic: None })
+        matches!(name, "String" | "GitVersion" | JSON).then_some(Signature { params: &[], variadic: None })
     }
-    fn call_method(&self, _name: &str, _args: &[Value]) -> Result<Value, String> {
-        Ok(Value::string(&self.0.version))
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        if name == JSON {
+            let fields = self.fields();
+            return struct_text(fields.iter().map(|(n, v)| StructField::Field { name: n, value: v, omitempty: false }))
+                .map(Value::from);
+        }
+        Ok(Value::string(&self.version.version))
     }
     fn stringer(&self) -> Option<String> {
-        Some(self.0.version.clone())
+        self.addressable.then(|| self.version.version.clone())
     }
 }
 

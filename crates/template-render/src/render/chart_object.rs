@@ -6,7 +6,29 @@ use std::borrow::Cow;
 use chart_model::Metadata;
 
 use super::objects::{ObjectList, StringList, StringMap, Struct};
-use crate::value::{Kind, Object, Value};
+use crate::helm::marshal::{JSON, StructField, struct_text};
+use crate::value::{Kind, Object, Signature, Value};
+
+/// `chart.Metadata`'s JSON tags, all `omitempty`.
+const METADATA_JSON: &[(&str, bool)] = &[
+    ("name", true),
+    ("home", true),
+    ("sources", true),
+    ("version", true),
+    ("description", true),
+    ("keywords", true),
+    ("maintainers", true),
+    ("icon", true),
+    ("apiVersion", true),
+    ("condition", true),
+    ("tags", true),
+    ("appVersion", true),
+    ("deprecated", true),
+    ("annotations", true),
+    ("kubeVersion", true),
+    ("dependencies", true),
+    ("type", true),
+];
 
 /// The `.Chart` a template sees.
 #[derive(Debug, Clone)]
@@ -31,6 +53,7 @@ impl ChartObject {
                     type_name: "*chart.Maintainer",
                     pointer: true,
                     fields: vec![("Name", s(&m.name)), ("Email", s(&m.email)), ("URL", s(&m.url))],
+                    json: &[("name", true), ("email", true), ("url", true)],
                 })
             })
             .collect::<Vec<_>>();
@@ -50,6 +73,16 @@ impl ChartObject {
                         ("Enabled", Value::Bool(d.enabled)),
                         ("ImportValues", Value::list(d.import_values.iter().map(Value::from).collect())),
                         ("Alias", s(&d.alias)),
+                    ],
+                    json: &[
+                        ("name", false),
+                        ("version", true),
+                        ("repository", false),
+                        ("condition", true),
+                        ("tags", true),
+                        ("enabled", true),
+                        ("import-values", true),
+                        ("alias", true),
                     ],
                 })
             })
@@ -76,7 +109,12 @@ impl ChartObject {
             ("Dependencies", list("[]*chart.Dependency", dependencies)),
             ("Type", s(&md.chart_type)),
         ];
-        let metadata = Value::object(Struct { type_name: "chart.Metadata", pointer: false, fields: fields.clone() });
+        let metadata = Value::object(Struct {
+            type_name: "chart.Metadata",
+            pointer: false,
+            fields: fields.clone(),
+            json: METADATA_JSON,
+        });
         ChartObject { metadata, fields, is_root }
     }
 }
@@ -97,5 +135,25 @@ impl Object for ChartObject {
     }
     fn fields(&self) -> Vec<(Cow<'_, str>, Value)> {
         vec![(Cow::Borrowed("Metadata"), self.metadata.clone()), (Cow::Borrowed("IsRoot"), Value::Bool(self.is_root))]
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == JSON).then_some(Signature { params: &[], variadic: None })
+    }
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        if name != JSON {
+            return Err(format!("no method {name}"));
+        }
+        // The embedded Metadata has no tag: its fields are promoted into the object.
+        let metadata =
+            Struct { type_name: "chart.Metadata", pointer: false, fields: self.fields.clone(), json: METADATA_JSON };
+        let is_root = Value::Bool(self.is_root);
+        struct_text(
+            [
+                StructField::Inline(metadata.json_text()?),
+                StructField::Field { name: "IsRoot", value: &is_root, omitempty: false },
+            ]
+            .into_iter(),
+        )
+        .map(Value::from)
     }
 }

@@ -10,6 +10,7 @@ mod cleanup;
 mod files;
 mod glob;
 pub mod objects;
+mod values_type;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub use chart_object::ChartObject;
 pub use cleanup::{cleanup_exec_error, cleanup_parse_error};
 pub use files::Files;
 pub use glob::Glob;
+pub use values_type::{VALUES, ValuesType};
 
 /// `.Release` as a render sees it (Helm's `chartutil.ReleaseOptions`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +96,7 @@ impl std::fmt::Debug for RenderOptions {
 /// to its output. Partials are absent; NOTES.txt files are present, as in Helm.
 pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions) -> Result<BTreeMap<String, String>> {
     let funcs = options.funcs.clone().unwrap_or_else(helm_funcs);
-    let top_values = Value::from(values);
+    let top_values = values_type::chart_values(values, chart);
     let mut collected = Vec::new();
     let common = Common { release: release_value(&options.release), capabilities: options.capabilities.to_value() };
     collect(chart, None, &top_values, true, &common, &mut collected);
@@ -218,7 +220,7 @@ fn collect(
     let values = if is_root {
         parent_values.clone()
     } else {
-        table(parent_values, chart.name()).unwrap_or_else(|| Value::map(Map::new()))
+        table(parent_values, chart.name()).unwrap_or_else(|| values_type::values_map(Map::new()))
     };
     let full_path = chart.full_path(parent_path);
     let mut subcharts = Map::new();
@@ -330,7 +332,7 @@ fn template_value(t: &Collected) -> Value {
     let mut template = Map::new();
     template.insert(Arc::from("Name"), Value::string(&t.name));
     template.insert(Arc::from("BasePath"), Value::String(t.base_path.clone()));
-    Value::map(template)
+    values_type::values_map(template)
 }
 
 /// Helm's loop: each template's chart map gets `Template` set, then the template runs on it.
@@ -352,7 +354,7 @@ fn execute_in_order(set: &TemplateSet, collected: &[Collected], jobs: &[usize]) 
 fn execute_one(set: &TemplateSet, t: &Collected) -> Result<String> {
     let mut dot = t.dot.snapshot();
     dot.insert(Arc::from("Template"), template_value(t));
-    set.execute(&t.name, &Value::map(dot))
+    set.execute(&t.name, &values_type::values_map(dot))
 }
 
 /// Runs templates that change no shared map in parallel, each on a copy of its chart's map.

@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::value::{Kind, Scalar, Value};
+use crate::helm::marshal::{JSON, StructField};
+use crate::value::{Kind, Scalar, Signature, Value};
 
 /// A Go `[]string` (or a named string slice type).
 #[derive(Debug, Clone)]
@@ -99,6 +100,19 @@ pub struct Struct {
     pub pointer: bool,
     /// The fields in declaration order.
     pub fields: Vec<(&'static str, Value)>,
+    /// Each field's JSON name and whether it is `omitempty`, as its tag says; empty when the
+    /// struct has no tags (the Go names, nothing omitted).
+    pub json: &'static [(&'static str, bool)],
+}
+
+impl Struct {
+    /// `json.Marshal`'s text for the struct.
+    pub fn json_text(&self) -> Result<String, String> {
+        crate::helm::marshal::struct_text(self.fields.iter().enumerate().map(|(i, (name, value))| {
+            let (name, omitempty) = self.json.get(i).copied().unwrap_or((name, false));
+            StructField::Field { name, value, omitempty }
+        }))
+    }
 }
 
 impl crate::value::Object for Struct {
@@ -113,6 +127,15 @@ impl crate::value::Object for Struct {
     }
     fn fields(&self) -> Vec<(Cow<'_, str>, Value)> {
         self.fields.iter().map(|(n, v)| (Cow::Borrowed(*n), v.clone())).collect()
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == JSON).then_some(Signature { params: &[], variadic: None })
+    }
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        if name != JSON {
+            return Err(format!("no method {name}"));
+        }
+        self.json_text().map(Value::from)
     }
 }
 

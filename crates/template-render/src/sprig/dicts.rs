@@ -272,7 +272,11 @@ fn copy_in(v: &Value, open: &mut Vec<*const SharedMap>) -> Option<Value> {
                 let copy =
                     m.snapshot().iter().map(|(k, e)| Some((k.clone(), copy_in(e, open)?))).collect::<Option<_>>();
                 open.pop();
-                Value::map(copy?)
+                match m.map_type() {
+                    // copystructure keeps the map's named type (`chartutil.Values`).
+                    Some(t) => Value::Map(Arc::new(SharedMap::with_type(copy?, t))),
+                    None => Value::map(copy?),
+                }
             }
             Value::Object(o) if o.kind() == Kind::Slice && !o.is_nil() => super::gotypes::same_slice(
                 v,

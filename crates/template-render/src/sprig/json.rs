@@ -16,6 +16,9 @@ pub(crate) struct Style {
     pub(crate) escape_html: bool,
 }
 
+/// `json.Marshal`'s style.
+pub(crate) const COMPACT: Style = Style { indent: false, escape_html: true };
+
 /// Writes `v` as Go's `encoding/json`; the error is Go's (`json: unsupported value: NaN`).
 pub(crate) fn marshal(v: &Value, style: Style) -> Result<String, String> {
     let mut out = String::new();
@@ -67,6 +70,9 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
             result?;
         }
         Value::Object(o) => {
+            if let Some(written) = crate::helm::marshal::write_own(v, out, style.indent, depth) {
+                return written;
+            }
             if o.is_nil() && matches!(o.kind(), Kind::Slice | Kind::Map | Kind::Pointer) {
                 out.push_str("null");
                 return Ok(());

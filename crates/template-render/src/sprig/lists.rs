@@ -133,6 +133,9 @@ fn deep_equal_step(a: &Value, b: &Value, visited: &mut Visited) -> bool {
         }
         (Value::Map(x), Value::Map(y)) => {
             let pair = (Arc::as_ptr(x), Arc::as_ptr(y));
+            if x.map_type().map(|t| t.name()) != y.map_type().map(|t| t.name()) {
+                return false;
+            }
             if Arc::ptr_eq(x, y) || visited.contains(&pair) {
                 return true;
             }
@@ -143,6 +146,9 @@ fn deep_equal_step(a: &Value, b: &Value, visited: &mut Visited) -> bool {
         (Value::Object(x), Value::Object(y)) => {
             if x.type_name() != y.type_name() || x.is_nil() != y.is_nil() {
                 return false;
+            }
+            if x.type_name() == "time.Time" {
+                return super::date::same_time_value(a, b);
             }
             if let (Some(p), Some(q)) = (x.elements(), y.elements()) {
                 return p.len() == q.len() && p.iter().zip(q.iter()).all(|(p, q)| deep_equal_in(p, q, visited));

@@ -5,13 +5,13 @@
 mod args;
 mod cast;
 mod crypto;
-mod date;
+pub(crate) mod date;
 mod deep;
 mod defaults;
 mod dicts;
 mod encoding;
 mod gotypes;
-mod json;
+pub(crate) mod json;
 mod lists;
 mod numeric;
 mod paths;

@@ -6,7 +6,8 @@ mod layout;
 mod time;
 mod zone;
 
-pub use time::Time;
+pub use layout::parse as parse_in_location;
+pub use time::{Time, same_time_value, time_arg};
 pub use zone::Location;
 
 use crate::exec::CallContext;
@@ -14,7 +15,7 @@ use crate::registry::{FuncError, Function};
 use crate::value::{GoType, Value};
 
 use GoType::{Any, String as Str};
-use time::{TIME, time_arg};
+use time::TIME;
 
 /// The date functions.
 pub(super) const FUNCTIONS: &[Function] = &[

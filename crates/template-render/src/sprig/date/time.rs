@@ -308,6 +308,20 @@ pub fn time_arg(v: &Value) -> Option<Time> {
     Some(Time { unix, nsec, loc, mono: if fixed { None } else { mono.as_int() } })
 }
 
+/// `reflect.DeepEqual` of two `time.Time`: the same instant, monotonic reading and location
+/// pointer. `UTC` and `Local` are single locations; every fixed zone a parse makes, and every
+/// zone loaded by name, is a location of its own, so such times are never deeply equal.
+pub fn same_time_value(a: &Value, b: &Value) -> bool {
+    let (Some(x), Some(y)) = (time_arg(a), time_arg(b)) else { return false };
+    let shared_location = |t: &Time| !t.loc.is_fixed() && matches!(t.loc.name(), "UTC" | "Local");
+    x.unix == y.unix
+        && x.nsec == y.nsec
+        && x.mono == y.mono
+        && shared_location(&x)
+        && shared_location(&y)
+        && x.loc.name() == y.loc.name()
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -353,6 +367,7 @@ impl Object for Time {
             "Add" | "Round" | "Truncate" => &[DURATION],
             "AddDate" => &[GoType::Int, GoType::Int, GoType::Int],
             "Sub" | "Before" | "After" | "Equal" | "Compare" => &[TIME],
+            JSON => &[],
             _ => return None,
         };
         Some(Signature { params, variadic: None })
