@@ -205,7 +205,9 @@ fn default_data_dir() -> PathBuf {
 fn init_logging(level: &str, format: &str) -> Result<()> {
     use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_new(level).context("--log-level / HELM_API_LOGLEVEL")?;
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let fmt = match format {
         "json" => fmt.json().with_filter(filter).boxed(),
         "text" => fmt.with_filter(filter).boxed(),

@@ -118,9 +118,6 @@ pub async fn rollback(
     req: proto::ReleaseRollbackReq,
     progress: ProgressSink,
 ) -> Result<proto::Release> {
-    if req.force {
-        return Err(Error::InvalidArgument("force is not supported yet".to_owned()));
-    }
     let config = backend.configuration(context, &req.namespace).await?;
     let options = RollbackOptions {
         version: i64::from(req.reversion),
@@ -129,6 +126,7 @@ pub async fn rollback(
         wait_for_jobs: req.wait_for_jobs,
         timeout: convert::timeout(req.timeout_seconds),
         max_history: usize::try_from(req.history_max).unwrap_or(0),
+        force: req.force,
         server_side: convert::server_side(&req.server_side),
         ..RollbackOptions::default()
     };

@@ -94,6 +94,11 @@ pub async fn helm_app() -> (axum::Router, tempfile::TempDir) {
 
 /// A small chart: one ConfigMap carrying `.Values.message`, a NOTES.txt; packaged as a .tgz.
 pub fn chart(version: &str) -> Vec<u8> {
+    chart_with(version, &[])
+}
+
+/// The small chart with more templates (`path`, text).
+pub fn chart_with(version: &str, extra: &[(&str, &str)]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("demo");
     std::fs::create_dir_all(root.join("templates")).unwrap();
@@ -109,6 +114,9 @@ pub fn chart(version: &str) -> Vec<u8> {
     )
     .unwrap();
     std::fs::write(root.join("templates/NOTES.txt"), "{{ .Release.Name }} says {{ .Values.message }}\n").unwrap();
+    for (path, text) in extra {
+        std::fs::write(root.join("templates").join(path), text).unwrap();
+    }
     chart_model::package::package_dir(&root).unwrap().data
 }
 
@@ -588,6 +596,49 @@ async fn bad_input_gets_the_right_code_and_changes_nothing() {
     let answer = http.call("GET", "/v1/k/release/dry", None).await;
     assert_error(&answer, 404, Code::NotFound as i64);
     for name in ["web", "fresh"] {
+        http.ok("DELETE", &format!("/v1/k/release/{name}"), Some(json!({}))).await;
+    }
+}
+
+#[tokio::test]
+async fn busy_and_slow_operations_get_their_codes() {
+    let Some((kubeconfig, _)) = cluster("busy_and_slow_operations_get_their_codes") else { return };
+    let ns = TestNamespace::create(&kubeconfig, "busy").await;
+    let (router, _dir) = helm_app().await;
+    let http = Http { router };
+    let text = std::fs::read_to_string(&kubeconfig).unwrap();
+    http.ok("POST", "/v1/context", Some(json!({"name": "k", "kubeinfo": {"kubeconfig": text, "namespace": ns.name}})))
+        .await;
+    let v1 = b64(&chart("0.1.0"));
+    http.ok("POST", "/v1/k/release", Some(json!({"releaseName": "web", "chartArchive": v1}))).await;
+
+    // Another process holds the release's lock: the upgrade is FAILED_PRECONDITION, nothing changes.
+    use release_storage::lock::{LeaseLocker, Locker};
+    let locker = LeaseLocker::new(kube_client(&kubeconfig).await).with_holder("someone-else");
+    let lock = locker.lock(&ns.name, "web").await.unwrap();
+    let busy = http
+        .call("PUT", "/v1/k/release", Some(json!({"releaseName": "web", "chartArchive": v1, "values": "message: x"})))
+        .await;
+    assert_error(&busy, 409, Code::FailedPrecondition as i64);
+    assert!(busy.body["message"].as_str().unwrap().contains("another operation"), "{}", busy.text);
+    lock.release().await.unwrap();
+    let history = http.ok("GET", "/v1/k/release/web/history", None).await;
+    assert_eq!(history["releases"].as_array().unwrap().len(), 1);
+
+    // A wait that runs out of time (a claim nothing binds) is DEADLINE_EXCEEDED; the release is failed, not pending.
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: none\n  resources:\n    requests:\n      storage: 1Mi\n";
+    let slow = b64(&chart_with("0.1.0", &[("pvc.yaml", pvc)]));
+    let answer = http
+        .call(
+            "POST",
+            "/v1/k/release",
+            Some(json!({"releaseName": "slow", "chartArchive": slow, "wait": true, "timeoutSeconds": 2})),
+        )
+        .await;
+    assert_error(&answer, 504, Code::DeadlineExceeded as i64);
+    let status = http.ok("GET", "/v1/k/release/slow/status", None).await;
+    assert_eq!(status["info"]["status"], "failed");
+    for name in ["web", "slow"] {
         http.ok("DELETE", &format!("/v1/k/release/{name}"), Some(json!({}))).await;
     }
 }
