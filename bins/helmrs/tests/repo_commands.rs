@@ -449,11 +449,16 @@ fn oci_registry_push_and_pull_both_ways() {
         assert_eq!(got.stderr, want.stderr, "{a:?}");
     }
     // A tag that does not exist, and a constraint nothing meets.
-    for base in
-        [&["show", "chart", &reference, "--version", "9.9.9"][..], &["show", "chart", &reference, "--version", "^5"]]
-    {
+    for base in [
+        &["show", "chart", &reference, "--version", "9.9.9"][..],
+        &["show", "chart", &reference, "--version", "^5"],
+        &["show", "chart", &format!("{reference}:1.0.0"), "--version", "1.1.0"],
+        &["pull", &format!("{remote}/missing")],
+    ] {
         let a = with(base);
-        assert!(!pair.helm.run(&args(&a)).ok && !pair.ours.run(&args(&a)).ok, "{a:?} should fail");
+        let (want, got) = (pair.helm.run(&args(&a)), pair.ours.run(&args(&a)));
+        assert!(!want.ok && !got.ok, "{a:?} should fail");
+        assert_eq!(got.stderr, want.stderr, "{a:?}");
     }
 }
 

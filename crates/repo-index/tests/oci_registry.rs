@@ -79,10 +79,20 @@ async fn push_pull_tags_and_constraints() {
     assert!(client.pull(&by_tag, "1.2.0").await.is_err(), "tag and version must agree");
     let by_digest = OciReference::parse(&format!("oci://{}/charts/demo@{}", reg.host(), pushed[1].2)).unwrap();
     assert_eq!(client.pull(&by_digest, "").await.unwrap().chart, pushed[1].1);
-    // Unknown chart: an error naming the URL.
+    // Unknown chart: Helm's error naming the reference.
     let missing = OciReference::parse(&format!("oci://{}/charts/missing:1.0.0", reg.host())).unwrap();
     let err = client.pull(&missing, "").await.unwrap_err().to_string();
-    assert!(err.contains("/charts/missing/manifests/1.0.0"), "{err}");
+    assert_eq!(
+        err,
+        format!("failed to perform \"FetchReference\" on source: {}/charts/missing:1.0.0: not found", reg.host())
+    );
+    // Unknown repository when listing tags: the registry's answer in Helm's (oras-go's) words.
+    let err = client.pull(&OciReference { tag: None, ..missing }, "").await.unwrap_err().to_string();
+    assert!(
+        err.starts_with("GET \"")
+            && err.contains("/v2/charts/missing/tags/list\": response status code 404: name unknown"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

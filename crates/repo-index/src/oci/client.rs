@@ -175,7 +175,7 @@ impl RegistryClient {
         if !response.status().is_success() {
             let status = response.status();
             let text = response.text().await.unwrap_or_default();
-            return Err(Error::Http { url: url.into(), message: format!("{status}: {}", text.trim()) });
+            return Err(Error::Oci(registry_error("GET", url, status, &text)));
         }
         if response.content_length().is_some_and(|n| n > limit) {
             return Err(Error::TooLarge { url: url.into(), limit });
@@ -225,6 +225,9 @@ impl RegistryClient {
     /// `GetTagMatchingVersionOrConstraint`.
     pub async fn resolve_version(&self, r: &OciReference, version: &str) -> Result<String> {
         let tags = self.tags(r).await?;
+        if tags.is_empty() {
+            return Err(Error::Oci(format!("Unable to locate any tags in provided repository: {r}")));
+        }
         if !version.is_empty() && tags.iter().any(|t| t == version) {
             return Ok(version.to_string());
         }
@@ -232,28 +235,36 @@ impl RegistryClient {
             .map_err(|e| Error::Constraint(e.to_string()))?;
         tags.into_iter()
             .find(|t| Version::parse(t).is_ok_and(|v| constraint.check(&v)))
-            .ok_or_else(|| Error::Oci(format!("could not locate a version matching provided version string {version}")))
+            .ok_or_else(|| Error::Oci(format!("Could not locate a version matching provided version string {version}")))
     }
 
-    /// Pulls a chart: `r`'s tag or digest, else the version `version` selects.
+    /// Pulls a chart as Helm's `ValidateReference` then `Pull`: `r`'s digest, else its tag
+    /// (which `version`, when given, must equal), else `version` itself when it is a
+    /// version, else the newest tag that `version` (a constraint, or empty for the latest
+    /// stable) selects.
     pub async fn pull(&self, r: &OciReference, version: &str) -> Result<PulledChart> {
         let reference = match (&r.digest, &r.tag) {
             (Some(d), _) => d.clone(),
             (None, Some(t)) => {
-                if !version.is_empty() && tag_to_version(t) != version {
-                    return Err(Error::Oci(format!(
-                        "chart reference and version mismatch: {} is not {version}",
-                        tag_to_version(t)
-                    )));
+                if !version.is_empty() && tag_to_version(t) != version && *t != version {
+                    return Err(Error::Oci(format!("chart reference and version mismatch: {version} is not {t}")));
                 }
                 t.clone()
             }
+            (None, None) if Version::parse(version).is_ok() => version_to_tag(version),
             (None, None) => version_to_tag(&self.resolve_version(r, version).await?),
         };
         let scope = format!("repository:{}:pull", r.repository);
         let url = format!("{}/manifests/{reference}", self.base(r));
         let accept = [(ACCEPT, MANIFEST_MEDIA_TYPE.to_string())];
         let response = self.send(Method::GET, &url, &accept, None, &scope).await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            let separator = if reference.starts_with("sha256:") { '@' } else { ':' };
+            return Err(Error::Oci(format!(
+                "failed to perform \"FetchReference\" on source: {}/{}{separator}{reference}: not found",
+                r.registry, r.repository
+            )));
+        }
         let body = self.read_limited(&url, response, MAX_MANIFEST_BYTES).await?;
         let manifest_digest = format!("sha256:{}", hex(&Sha256::digest(&body)));
         if let Some(d) = &r.digest
@@ -422,6 +433,45 @@ fn challenge_params(text: &str) -> Vec<(String, String)> {
         rest = next.trim_start_matches([',', ' ']);
     }
     out
+}
+
+/// A registry's error answer as Helm (oras-go's `ErrorResponse`) words it:
+/// `GET "URL": response status code 404: name unknown: MESSAGE: map[DETAIL]`.
+fn registry_error(method: &str, url: &str, status: StatusCode, body: &str) -> String {
+    let errors: Vec<String> = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["errors"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let code = e["code"].as_str().unwrap_or_default().replace('_', " ").to_lowercase();
+            let message = e["message"].as_str().unwrap_or_default();
+            match e.get("detail") {
+                None | Some(Value::Null) => format!("{code}: {message}"),
+                Some(detail) => format!("{code}: {message}: {}", go_value(detail)),
+            }
+        })
+        .collect();
+    let text =
+        if errors.is_empty() { status.canonical_reason().unwrap_or_default().to_string() } else { errors.join("; ") };
+    format!("{method} {url:?}: response status code {}: {text}", status.as_u16())
+}
+
+/// Go's `%v` of a decoded JSON value (maps as `map[k:v]` with sorted keys, lists as `[a b]`).
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => format!("[{}]", items.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
+            format!("map[{}]", parts.join(" "))
+        }
+    }
 }
 
 /// The target of a `Link: <url>; rel="next"` header.
