@@ -23,6 +23,20 @@ pub fn release(r: &Release) -> proto::Release {
     }
 }
 
+/// A release revision for listings: its chart's metadata only, no manifest, hooks or chart
+/// files (a thousand releases stay a small answer; GetRelease has everything).
+pub fn release_summary(r: &Release) -> proto::Release {
+    proto::Release {
+        name: r.name.clone(),
+        info: r.info.as_ref().map(info),
+        chart: r.chart.as_ref().map(|c| proto::Chart { metadata: chart(&c.chart).metadata, ..Default::default() }),
+        config: values_yaml(&r.config),
+        version: r.version,
+        namespace: r.namespace.clone(),
+        ..Default::default()
+    }
+}
+
 /// A release revision as the proto `ReleaseStatus`.
 pub fn release_status(r: &Release) -> proto::ReleaseStatus {
     let metadata = r.chart.as_ref().map(|c| &c.chart.metadata);

@@ -209,5 +209,5 @@ pub async fn list(backend: &HelmBackend, context: &Context, req: proto::ListRele
         ..ListOptions::default()
     };
     let releases = List::new(config, options).run().await.map_err(from_core)?;
-    Ok(releases.iter().map(convert::release).collect())
+    Ok(releases.iter().map(convert::release_summary).collect())
 }

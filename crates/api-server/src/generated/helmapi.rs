@@ -1018,8 +1018,10 @@ pub mod helm_api_service_client {
             req.extensions_mut().insert(GrpcMethod::new("helmapi.HelmApiService", "GetReleaseValues"));
             self.inner.unary(req, path, codec).await
         }
-        /// Lists the releases of a context. `POST /v1/{contextName}/release` with a
-        /// body that names no chart also lists (the original's route).
+        /// Lists the releases of a context (the latest revision of each, with its
+        /// chart's metadata only: no manifest, hooks or chart files; GetRelease has
+        /// them). `POST /v1/{contextName}/release` with a body that names no chart
+        /// also lists (the original's route).
         pub async fn list_release(
             &mut self,
             request: impl tonic::IntoRequest<super::ListReleaseReq>,
@@ -1259,8 +1261,10 @@ pub mod helm_api_service_server {
             &self,
             request: tonic::Request<super::ReleaseReq>,
         ) -> std::result::Result<tonic::Response<super::Values>, tonic::Status>;
-        /// Lists the releases of a context. `POST /v1/{contextName}/release` with a
-        /// body that names no chart also lists (the original's route).
+        /// Lists the releases of a context (the latest revision of each, with its
+        /// chart's metadata only: no manifest, hooks or chart files; GetRelease has
+        /// them). `POST /v1/{contextName}/release` with a body that names no chart
+        /// also lists (the original's route).
         async fn list_release(
             &self,
             request: tonic::Request<super::ListReleaseReq>,

@@ -216,6 +216,9 @@ async fn every_release_rpc_over_http_agrees_with_helm() {
     assert!(manifest["manifest"].as_str().unwrap().contains("name: web-config"), "{manifest}");
     let list = http.ok("GET", "/v1/k/release", None).await;
     assert_eq!(list["releases"].as_array().unwrap().len(), 1);
+    assert_eq!(list["releases"][0]["chart"]["metadata"]["name"], "demo");
+    assert_eq!(list["releases"][0]["chart"]["templates"], Value::Null, "a listing carries no chart files");
+    assert_eq!(list["releases"][0]["config"], "message: one\n");
     // The original's POST route with a body naming no chart lists too.
     let list = http.ok("POST", "/v1/k/release", Some(json!({}))).await;
     assert_eq!(list["releases"][0]["name"], "web");
@@ -311,6 +314,9 @@ async fn collect(
     panic!("the stream ended without a release or an error");
 }
 
+/// A post-install hook (a ConfigMap: created, nothing to wait for).
+const HOOK: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-hook\n  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-delete-policy: before-hook-creation\ndata:\n  ran: \"yes\"\n";
+
 fn phases(progress: &[proto::Progress]) -> Vec<&str> {
     progress.iter().map(|p| p.phase.as_str()).collect()
 }
@@ -325,7 +331,11 @@ async fn every_release_rpc_over_grpc_with_streamed_progress() {
     client
         .create_context(authed(proto::HelmContextReq {
             name: "k".into(),
-            kubeinfo: Some(proto::KubeInfo { kubeconfig: text, namespace: ns.name.clone(), ..Default::default() }),
+            kubeinfo: Some(proto::KubeInfo {
+                kubeconfig: text.clone(),
+                namespace: ns.name.clone(),
+                ..Default::default()
+            }),
             ..Default::default()
         }))
         .await
@@ -336,7 +346,7 @@ async fn every_release_rpc_over_grpc_with_streamed_progress() {
         .install_release_stream(authed(proto::InstallReq {
             context_name: "k".into(),
             release_name: "api".into(),
-            chart_archive: chart("0.1.0"),
+            chart_archive: chart_with("0.1.0", &[("hook.yaml", HOOK)]),
             values: "message: streamed\n".into(),
             wait: true,
             timeout_seconds: 60,
@@ -349,7 +359,7 @@ async fn every_release_rpc_over_grpc_with_streamed_progress() {
     let release = release.unwrap();
     assert_eq!((release.name.as_str(), release.version), ("api", 1));
     let seen = phases(&progress);
-    for wanted in ["start", "rendered", "waiting", "done"] {
+    for wanted in ["start", "rendered", "waiting", "hook-started", "hook-succeeded", "done"] {
         assert!(seen.contains(&wanted), "no {wanted} event in {seen:?}");
     }
     assert!(seen.contains(&"applied") || seen.contains(&"created"), "no object event in {seen:?}");
@@ -379,6 +389,18 @@ async fn every_release_rpc_over_grpc_with_streamed_progress() {
     assert_eq!(got.config, "message: streamed\n");
     let values = client.get_release_values(authed(req("api"))).await.unwrap().into_inner();
     assert_eq!(values.yaml, "message: streamed\n");
+    // A temporary context: no context name, the kubeconfig inline.
+    let inline = proto::KubeInfo { kubeconfig: text.clone(), namespace: ns.name.clone(), ..Default::default() };
+    let temporary = client
+        .get_release(authed(proto::ReleaseReq {
+            release_name: "api".into(),
+            kubeinfo: Some(inline.clone()),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((temporary.name.as_str(), temporary.version), ("api", 1));
     let status = client.get_release_status(authed(req("api"))).await.unwrap().into_inner();
     assert_eq!((status.version, status.chart_name.as_str()), (1, "demo"));
     let manifest = client.get_release_manifest(authed(req("api"))).await.unwrap().into_inner();
