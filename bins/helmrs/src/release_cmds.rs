@@ -542,7 +542,8 @@ fn duration(text: &str) -> Result<Duration> {
 
 async fn dispatch(command: ReleaseCommand) -> Result<String> {
     match command {
-        ReleaseCommand::Install(a) => install(a).await,
+        // As helm, every failure of an install (arguments, chart, values, cluster) is prefixed.
+        ReleaseCommand::Install(a) => install(a).await.context("INSTALLATION FAILED"),
         ReleaseCommand::Upgrade(a) => upgrade(a).await,
         ReleaseCommand::Rollback(a) => {
             let config = configuration(&a.kube).await?;
@@ -679,7 +680,7 @@ async fn install(a: InstallArgs) -> Result<String> {
         // helmrs is Helm 3's CLI: installs are client-side, as helm v3, unless --server-side says otherwise.
         server_side: a.server_side.choice(helm_core::ServerSide::False)?,
     };
-    let release = Install::new(config, options).run(&chart, &values).await.context("INSTALLATION FAILED")?;
+    let release = Install::new(config, options).run(&chart, &values).await?;
     let flags = StatusFlags { debug: a.kube.debug, hide_notes: a.hide_notes, ..StatusFlags::default() };
     status_output(&release, &a.output, flags)
 }
@@ -996,19 +997,63 @@ fn json_as_yaml(json: &Json) -> Result<String> {
     chart_model::yaml::to_string(&value).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// gosuri/uitable as Helm uses it: every cell padded to its column's width, cells joined by a tab.
+/// gosuri/uitable as Helm uses it: a column is as wide as its widest cell line; each cell is fitted
+/// to that width whole (so a multi-line cell longer than it is cut with `...`), then its lines become
+/// rows of their own, the other columns blank; cells are joined by a tab.
 fn render_table(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).flat_map(|s| s.split('\n')).map(text_width).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in rows {
-        let cells: Vec<String> =
-            row.iter().enumerate().map(|(i, cell)| format!("{cell:<width$}", width = widths[i])).collect();
-        out.push_str(&cells.join("\t"));
-        out.push('\n');
+        let cells: Vec<Vec<String>> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| fit(cell, widths[i]).split('\n').map(str::to_owned).collect())
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let parts: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| match lines.get(line) {
+                    Some(text) => fit(text, widths[i]),
+                    None => " ".repeat(widths[i].max(1)),
+                })
+                .collect();
+            out.push_str(&parts.join("\t"));
+            out.push('\n');
+        }
     }
+    out
+}
+
+/// go-runewidth's width, for the text Helm prints: control characters take no room.
+fn text_width(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_control()).count()
+}
+
+/// uitable's `strutil.Resize`: padded with spaces to `width`, or cut with `...` when wider.
+fn fit(text: &str, width: usize) -> String {
+    let len = text_width(text);
+    if width == 0 || len == width {
+        return text.to_owned();
+    }
+    if len < width {
+        return format!("{text}{}", " ".repeat(width - len));
+    }
+    let mut out = String::new();
+    let mut used = 0usize;
+    for c in text.chars() {
+        out.push(c);
+        let w = usize::from(!c.is_control());
+        if (used + w) as i64 >= width as i64 - 3 {
+            break;
+        }
+        used += w;
+    }
+    out.push_str("...");
     out
 }
 
@@ -1028,5 +1073,10 @@ mod tests {
     fn uitable_padding() {
         let rows = vec![vec!["NAME".to_owned(), "X".to_owned()], vec!["ab".to_owned(), "long".to_owned()]];
         assert_eq!(render_table(&rows), "NAME\tX   \nab  \tlong\n");
+        // A multi-line cell: as wide as its widest line, cut whole (tabs take no room), then one row per line.
+        let rows = vec![vec!["A".to_owned(), "D".to_owned()], vec!["1".to_owned(), "ab\n\tcdefgh\n".to_owned()]];
+        assert_eq!(render_table(&rows), "A\tD     \n1\tab    \n \t\tc...  \n");
+        let rows = vec![vec!["1".to_owned(), "abcdef\n\txyz".to_owned()]];
+        assert_eq!(render_table(&rows), "1\tabc...\n");
     }
 }

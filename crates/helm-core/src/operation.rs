@@ -278,9 +278,16 @@ pub async fn wait_ready(
 /// the multierror Helm's `KubeClient.Create` returns.
 fn hook_error(e: kube_apply::Error) -> Error {
     let kube_apply::Error::HookFailed { event, path, message } = &e else { return cluster_error(e) };
-    let detail = match (message.starts_with("creating "), api_message(message)) {
-        (true, Some(api)) => format!("1 error occurred:\n\t* {api}\n\n"),
-        _ => message.clone(),
+    if message.starts_with("unable to build ") {
+        return Error::Cluster(message.clone());
+    }
+    if !message.starts_with("creating ") {
+        // A hook that ran and failed (or timed out): the multierror of Helm's `WatchUntilReady`.
+        return Error::Cluster(format!("1 error occurred:\n\t* {message}\n\n"));
+    }
+    let detail = match api_message(message) {
+        Some(api) => format!("1 error occurred:\n\t* {api}\n\n"),
+        None => message.clone(),
     };
     Error::Cluster(format!("warning: Hook {event} {path} failed: {detail}"))
 }

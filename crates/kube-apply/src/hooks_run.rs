@@ -119,10 +119,22 @@ impl KubeClient {
     async fn create_and_watch(&self, hook: &Hook, event: HookEvent, options: &HookOptions) -> Result<()> {
         let wrap =
             |e: Error| Error::HookFailed { event: event.to_string(), path: hook.path.clone(), message: e.to_string() };
-        let mut resources = self.build(&hook.path, &hook.manifest).await.map_err(wrap)?;
+        let mut resources = self.build(&hook.path, &hook.manifest).await.map_err(|e| Error::HookFailed {
+            event: event.to_string(),
+            path: hook.path.clone(),
+            message: format!("unable to build kubernetes object for {event} hook {}: {e}", hook.path),
+        })?;
         self.create(&mut resources, &crate::ApplyOptions::default()).await.map_err(wrap)?;
         for resource in &resources {
-            self.watch_until_done(resource, options).await.map_err(wrap)?;
+            // What Helm's `WatchUntilReady` says: the Job's or Pod's own failure, or client-go's timeout text.
+            self.watch_until_done(resource, options).await.map_err(|e| {
+                let message = match e {
+                    Error::ResourceFailed { message, .. } => message,
+                    Error::Timeout { .. } => "timed out waiting for the condition".to_owned(),
+                    other => other.to_string(),
+                };
+                Error::HookFailed { event: event.to_string(), path: hook.path.clone(), message }
+            })?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, clippy::panic)]
 
 mod charts_lifecycle;
+mod failures;
 mod support;
 
 use std::time::Duration;

@@ -57,6 +57,23 @@ impl TestCluster {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs the real helm in this namespace with `kubeconfig`; returns (success, stdout, stderr).
+    pub fn helm_as(&self, helm: &str, kubeconfig: &str, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(helm)
+            .args(args)
+            .args(["--namespace", &self.ns, "--kubeconfig", kubeconfig])
+            .env("HELM_CACHE_HOME", std::env::temp_dir().join("hc-helm-cache"))
+            .env("HELM_CONFIG_HOME", std::env::temp_dir().join("hc-helm-config"))
+            .env("HELM_DATA_HOME", std::env::temp_dir().join("hc-helm-data"))
+            .output()
+            .expect("running helm");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// The live object as JSON, `None` when absent.
     pub async fn get(&self, api_version: &str, kind: &str, name: &str) -> Option<serde_json::Value> {
         let doc = serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name}}).to_string();
