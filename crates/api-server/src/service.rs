@@ -105,7 +105,15 @@ fn check_install(req: &proto::InstallReq) -> Result<()> {
     check_release(&req.release_name, &req.namespace)?;
     check_chart(&req.repo_chart_name, &req.chart_archive)?;
     check_server_side(&req.server_side)?;
-    check_timeout(req.timeout_seconds)
+    check_timeout(req.timeout_seconds)?;
+    // The labels Helm's storage drivers set themselves (Helm refuses them too).
+    const SYSTEM_LABELS: [&str; 6] = ["name", "owner", "status", "version", "createdAt", "modifiedAt"];
+    if let Some(key) = req.labels.keys().find(|k| SYSTEM_LABELS.contains(&k.as_str())) {
+        return Err(Error::InvalidArgument(format!(
+            "user supplied labels contains system reserved label name {key:?}. System labels: {SYSTEM_LABELS:?}"
+        )));
+    }
+    Ok(())
 }
 
 fn check_upgrade(req: &proto::UpgradeReq) -> Result<()> {

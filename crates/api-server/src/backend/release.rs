@@ -50,6 +50,10 @@ pub async fn install(
         atomic: req.atomic,
         description: convert::description(&req.description),
         server_side: convert::server_side(&req.server_side),
+        take_ownership: req.take_ownership,
+        replace: req.replace,
+        force_conflicts: req.force_conflicts,
+        labels: req.labels.clone().into_iter().collect(),
         ..InstallOptions::default()
     };
     let release = observed(&progress, Install::new(config, options).run(&chart, &values)).await.map_err(from_core)?;
@@ -81,6 +85,8 @@ pub async fn upgrade(
                     atomic: req.atomic,
                     description: convert::description(&req.description),
                     server_side: convert::server_side(&req.server_side),
+                    take_ownership: req.take_ownership,
+                    force_conflicts: req.force_conflicts,
                     ..InstallOptions::default()
                 };
                 let install = Install::new(config, options);
@@ -104,6 +110,10 @@ pub async fn upgrade(
         description: convert::description(&req.description),
         dry_run: req.dry_run,
         server_side: convert::server_side(&req.server_side),
+        cleanup_on_fail: req.cleanup_on_fail,
+        force: req.force,
+        force_conflicts: req.force_conflicts,
+        take_ownership: req.take_ownership,
         ..UpgradeOptions::default()
     };
     let upgrade = Upgrade::new(config, options);

@@ -167,6 +167,20 @@ pub struct InstallReq {
     /// `helm install NAME ./chart.tgz`); base64 in JSON.
     #[prost(bytes = "vec", tag = "28")]
     pub chart_archive: ::prost::alloc::vec::Vec<u8>,
+    /// Adopts existing objects the chart renders, whoever owns them
+    /// (`--take-ownership`), instead of refusing them.
+    #[prost(bool, tag = "29")]
+    pub take_ownership: bool,
+    /// Re-uses the name of a release whose last revision is uninstalled (with
+    /// kept history) or failed (`--replace`).
+    #[prost(bool, tag = "30")]
+    pub replace: bool,
+    /// Takes fields other managers own (server-side apply, `--force-conflicts`).
+    #[prost(bool, tag = "31")]
+    pub force_conflicts: bool,
+    /// Labels stored with the release (`--labels`).
+    #[prost(btree_map = "string, string", tag = "32")]
+    pub labels: ::prost::alloc::collections::BTreeMap<::prost::alloc::string::String, ::prost::alloc::string::String>,
 }
 /// Upgrades a release.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -246,6 +260,20 @@ pub struct UpgradeReq {
     /// in JSON.
     #[prost(bytes = "vec", tag = "31")]
     pub chart_archive: ::prost::alloc::vec::Vec<u8>,
+    /// Deletes the objects this upgrade created when it fails
+    /// (`--cleanup-on-fail`).
+    #[prost(bool, tag = "32")]
+    pub cleanup_on_fail: bool,
+    /// Replaces objects instead of patching them (client-side apply, `--force`).
+    #[prost(bool, tag = "33")]
+    pub force: bool,
+    /// Takes fields other managers own (server-side apply, `--force-conflicts`).
+    #[prost(bool, tag = "34")]
+    pub force_conflicts: bool,
+    /// Adopts existing objects new to the release, whoever owns them
+    /// (`--take-ownership`).
+    #[prost(bool, tag = "35")]
+    pub take_ownership: bool,
 }
 /// Fetches a chart.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -4274,6 +4302,18 @@ impl serde::Serialize for InstallReq {
         if !self.chart_archive.is_empty() {
             len += 1;
         }
+        if self.take_ownership {
+            len += 1;
+        }
+        if self.replace {
+            len += 1;
+        }
+        if self.force_conflicts {
+            len += 1;
+        }
+        if !self.labels.is_empty() {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.InstallReq", len)?;
         if !self.context_name.is_empty() {
             struct_ser.serialize_field("contextName", &self.context_name)?;
@@ -4334,6 +4374,18 @@ impl serde::Serialize for InstallReq {
             struct_ser
                 .serialize_field("chartArchive", pbjson::private::base64::encode(&self.chart_archive).as_str())?;
         }
+        if self.take_ownership {
+            struct_ser.serialize_field("takeOwnership", &self.take_ownership)?;
+        }
+        if self.replace {
+            struct_ser.serialize_field("replace", &self.replace)?;
+        }
+        if self.force_conflicts {
+            struct_ser.serialize_field("forceConflicts", &self.force_conflicts)?;
+        }
+        if !self.labels.is_empty() {
+            struct_ser.serialize_field("labels", &self.labels)?;
+        }
         struct_ser.end()
     }
 }
@@ -4369,6 +4421,12 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
             "serverSide",
             "chart_archive",
             "chartArchive",
+            "take_ownership",
+            "takeOwnership",
+            "replace",
+            "force_conflicts",
+            "forceConflicts",
+            "labels",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -4391,6 +4449,10 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
             DisableHooks,
             ServerSide,
             ChartArchive,
+            TakeOwnership,
+            Replace,
+            ForceConflicts,
+            Labels,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -4431,6 +4493,10 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                             "disableHooks" | "disable_hooks" => Ok(GeneratedField::DisableHooks),
                             "serverSide" | "server_side" => Ok(GeneratedField::ServerSide),
                             "chartArchive" | "chart_archive" => Ok(GeneratedField::ChartArchive),
+                            "takeOwnership" | "take_ownership" => Ok(GeneratedField::TakeOwnership),
+                            "replace" => Ok(GeneratedField::Replace),
+                            "forceConflicts" | "force_conflicts" => Ok(GeneratedField::ForceConflicts),
+                            "labels" => Ok(GeneratedField::Labels),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -4468,6 +4534,10 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                 let mut disable_hooks__ = None;
                 let mut server_side__ = None;
                 let mut chart_archive__ = None;
+                let mut take_ownership__ = None;
+                let mut replace__ = None;
+                let mut force_conflicts__ = None;
+                let mut labels__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ContextName => {
@@ -4578,6 +4648,30 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                             }
                             chart_archive__ = Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0);
                         }
+                        GeneratedField::TakeOwnership => {
+                            if take_ownership__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("takeOwnership"));
+                            }
+                            take_ownership__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Replace => {
+                            if replace__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("replace"));
+                            }
+                            replace__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::ForceConflicts => {
+                            if force_conflicts__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("forceConflicts"));
+                            }
+                            force_conflicts__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Labels => {
+                            if labels__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("labels"));
+                            }
+                            labels__ = Some(map_.next_value::<std::collections::BTreeMap<_, _>>()?);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -4602,6 +4696,10 @@ impl<'de> serde::Deserialize<'de> for InstallReq {
                     disable_hooks: disable_hooks__.unwrap_or_default(),
                     server_side: server_side__.unwrap_or_default(),
                     chart_archive: chart_archive__.unwrap_or_default(),
+                    take_ownership: take_ownership__.unwrap_or_default(),
+                    replace: replace__.unwrap_or_default(),
+                    force_conflicts: force_conflicts__.unwrap_or_default(),
+                    labels: labels__.unwrap_or_default(),
                 })
             }
         }
@@ -7895,6 +7993,18 @@ impl serde::Serialize for UpgradeReq {
         if !self.chart_archive.is_empty() {
             len += 1;
         }
+        if self.cleanup_on_fail {
+            len += 1;
+        }
+        if self.force {
+            len += 1;
+        }
+        if self.force_conflicts {
+            len += 1;
+        }
+        if self.take_ownership {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("helmapi.UpgradeReq", len)?;
         if !self.context_name.is_empty() {
             struct_ser.serialize_field("contextName", &self.context_name)?;
@@ -7970,6 +8080,18 @@ impl serde::Serialize for UpgradeReq {
             struct_ser
                 .serialize_field("chartArchive", pbjson::private::base64::encode(&self.chart_archive).as_str())?;
         }
+        if self.cleanup_on_fail {
+            struct_ser.serialize_field("cleanupOnFail", &self.cleanup_on_fail)?;
+        }
+        if self.force {
+            struct_ser.serialize_field("force", &self.force)?;
+        }
+        if self.force_conflicts {
+            struct_ser.serialize_field("forceConflicts", &self.force_conflicts)?;
+        }
+        if self.take_ownership {
+            struct_ser.serialize_field("takeOwnership", &self.take_ownership)?;
+        }
         struct_ser.end()
     }
 }
@@ -8014,6 +8136,13 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
             "serverSide",
             "chart_archive",
             "chartArchive",
+            "cleanup_on_fail",
+            "cleanupOnFail",
+            "force",
+            "force_conflicts",
+            "forceConflicts",
+            "take_ownership",
+            "takeOwnership",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -8041,6 +8170,10 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
             DisableHooks,
             ServerSide,
             ChartArchive,
+            CleanupOnFail,
+            Force,
+            ForceConflicts,
+            TakeOwnership,
             __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
@@ -8088,6 +8221,10 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                             "disableHooks" | "disable_hooks" => Ok(GeneratedField::DisableHooks),
                             "serverSide" | "server_side" => Ok(GeneratedField::ServerSide),
                             "chartArchive" | "chart_archive" => Ok(GeneratedField::ChartArchive),
+                            "cleanupOnFail" | "cleanup_on_fail" => Ok(GeneratedField::CleanupOnFail),
+                            "force" => Ok(GeneratedField::Force),
+                            "forceConflicts" | "force_conflicts" => Ok(GeneratedField::ForceConflicts),
+                            "takeOwnership" | "take_ownership" => Ok(GeneratedField::TakeOwnership),
                             _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
@@ -8130,6 +8267,10 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                 let mut disable_hooks__ = None;
                 let mut server_side__ = None;
                 let mut chart_archive__ = None;
+                let mut cleanup_on_fail__ = None;
+                let mut force__ = None;
+                let mut force_conflicts__ = None;
+                let mut take_ownership__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ContextName => {
@@ -8270,6 +8411,30 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                             }
                             chart_archive__ = Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0);
                         }
+                        GeneratedField::CleanupOnFail => {
+                            if cleanup_on_fail__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("cleanupOnFail"));
+                            }
+                            cleanup_on_fail__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Force => {
+                            if force__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("force"));
+                            }
+                            force__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::ForceConflicts => {
+                            if force_conflicts__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("forceConflicts"));
+                            }
+                            force_conflicts__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::TakeOwnership => {
+                            if take_ownership__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("takeOwnership"));
+                            }
+                            take_ownership__ = Some(map_.next_value()?);
+                        }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -8299,6 +8464,10 @@ impl<'de> serde::Deserialize<'de> for UpgradeReq {
                     disable_hooks: disable_hooks__.unwrap_or_default(),
                     server_side: server_side__.unwrap_or_default(),
                     chart_archive: chart_archive__.unwrap_or_default(),
+                    cleanup_on_fail: cleanup_on_fail__.unwrap_or_default(),
+                    force: force__.unwrap_or_default(),
+                    force_conflicts: force_conflicts__.unwrap_or_default(),
+                    take_ownership: take_ownership__.unwrap_or_default(),
                 })
             }
         }

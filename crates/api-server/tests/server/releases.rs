@@ -188,7 +188,12 @@ async fn every_release_rpc_over_http_agrees_with_helm() {
         .ok(
             "POST",
             "/v1/k/release",
-            Some(json!({"releaseName": "web", "chartArchive": b64(&chart("0.1.0")), "values": "message: one\n"})),
+            Some(json!({
+                "releaseName": "web",
+                "chartArchive": b64(&chart("0.1.0")),
+                "values": "message: one\n",
+                "labels": {"team": "blue"},
+            })),
         )
         .await;
     assert_eq!(release["name"], "web");
@@ -199,6 +204,11 @@ async fn every_release_rpc_over_http_agrees_with_helm() {
     assert_eq!(release["config"], "message: one\n");
     assert_eq!(release["chart"]["metadata"]["version"], "0.1.0");
     assert_eq!(configmap_message(&kubeconfig, &ns.name, "web-config").await.as_deref(), Some("one"));
+    let secrets: Api<k8s_openapi::api::core::v1::Secret> = Api::namespaced(kube_client(&kubeconfig).await, &ns.name);
+    let record = secrets.get("sh.helm.release.v1.web.v1").await.unwrap();
+    let labels = record.metadata.labels.unwrap();
+    assert_eq!(labels.get("team").map(String::as_str), Some("blue"));
+    assert_eq!(labels.get("owner").map(String::as_str), Some("helm"));
 
     let got = http.ok("GET", "/v1/k/release/web", None).await;
     assert_eq!((got["version"].as_str(), got["info"]["status"].as_str()), (Some("1"), Some("deployed")));
@@ -561,6 +571,8 @@ async fn bad_input_gets_the_right_code_and_changes_nothing() {
     let answer = install(json!({"releaseName": "web", "repoChartName": "nope/demo"})).await;
     assert_error(&answer, 404, Code::NotFound as i64);
     let answer = install(json!({"releaseName": "web", "repoChartName": "../demo"})).await;
+    assert_error(&answer, 400, Code::InvalidArgument as i64);
+    let answer = install(json!({"releaseName": "web", "chartArchive": v1, "labels": {"owner": "me"}})).await;
     assert_error(&answer, 400, Code::InvalidArgument as i64);
     let answer = install(json!({"releaseName": "web", "chartArchive": v1, "serverSide": "maybe"})).await;
     assert_error(&answer, 400, Code::InvalidArgument as i64);
