@@ -25,6 +25,7 @@ pub enum ReleaseCommand {
     /// Roll a release back, as `helm rollback`.
     Rollback(RollbackArgs),
     /// Uninstall a release, as `helm uninstall`.
+    #[command(visible_aliases = ["del", "delete", "un"])]
     Uninstall(UninstallArgs),
     /// List releases, as `helm list`.
     #[command(alias = "ls")]
@@ -317,6 +318,15 @@ pub struct UninstallArgs {
     /// Add a custom description.
     #[arg(long = "description")]
     description: Option<String>,
+    /// Deletion cascading strategy for the dependents: background, orphan or foreground.
+    #[arg(long = "cascade", default_value = "background")]
+    cascade: String,
+    /// Simulate an uninstall (only checks that the release exists).
+    #[arg(long = "dry-run")]
+    dry_run: bool,
+    /// Treat "release not found" as a successful uninstall.
+    #[arg(long = "ignore-not-found")]
+    ignore_not_found: bool,
 }
 
 #[derive(Args)]
@@ -565,6 +575,14 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
             Ok("Rollback was a success! Happy Helming!\n".to_owned())
         }
         ReleaseCommand::Uninstall(a) => {
+            let propagation = match a.cascade.as_str() {
+                "background" => helm_core::uninstall::Propagation::Background,
+                "foreground" => helm_core::uninstall::Propagation::Foreground,
+                "orphan" => helm_core::uninstall::Propagation::Orphan,
+                other => {
+                    bail!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")
+                }
+            };
             let config = configuration(&a.kube).await?;
             let options = UninstallOptions {
                 disable_hooks: a.no_hooks,
@@ -572,13 +590,37 @@ async fn dispatch(command: ReleaseCommand) -> Result<String> {
                 wait: a.wait,
                 timeout: duration(&a.timeout)?,
                 description: a.description,
-                ..UninstallOptions::default()
+                propagation,
             };
             let mut out = String::new();
             for name in &a.releases {
-                let result = Uninstall::new(config.clone(), options.clone()).run(name).await?;
-                out.push_str(&result.info);
-                out.push_str(&format!("release {name:?} uninstalled\n"));
+                // As helm: what was printed for earlier releases stays printed when a later one fails.
+                let result = if a.dry_run {
+                    release_info::status(&config, name, 0).await.map(|_| String::new())
+                } else {
+                    match Uninstall::new(config.clone(), options.clone()).run(name).await {
+                        Ok(r) => Ok(r.info),
+                        Err(helm_core::Error::Storage(m))
+                            if a.ignore_not_found && m.starts_with("uninstall: Release not loaded: ") =>
+                        {
+                            Ok(String::new())
+                        }
+                        Err(e) => Err(e),
+                    }
+                };
+                match result {
+                    Ok(info) => {
+                        if !info.is_empty() {
+                            out.push_str(&info);
+                            out.push('\n');
+                        }
+                        out.push_str(&format!("release {name:?} uninstalled\n"));
+                    }
+                    Err(e) => {
+                        std::io::stdout().lock().write_all(out.as_bytes())?;
+                        return Err(e.into());
+                    }
+                }
             }
             Ok(out)
         }

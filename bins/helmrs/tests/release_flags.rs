@@ -1,6 +1,6 @@
 //! helmrs's install/upgrade/rollback/test flags against the real `helm` (HELM_API_TEST_HELM) on the
 //! cluster (HELM_API_TEST_KUBECONFIG): `--dry-run` (client and server), `--debug`, `--replace`,
-//! `upgrade --install` over an uninstalled release, `rollback --dry-run`, `test --logs`/`--filter`.
+//! `upgrade --install` over an uninstalled release, `rollback --dry-run`, `test --logs`/`--filter`, `uninstall` flags.
 //! Each tool works in its own namespace; outputs are compared byte for byte once the namespace
 //! names and deploy times are masked.
 
@@ -113,7 +113,7 @@ fn install_upgrade_rollback_test_flags_match_real_helm() {
     let Some(helm) = service("HELM_API_TEST_HELM") else { return };
     let Some(kubeconfig) = service("HELM_API_TEST_KUBECONFIG") else { return };
     let pid = std::process::id();
-    let t = Tools { helm, kubeconfig, ns: (format!("hf-helm-{pid}"), format!("hf-rs-{pid}")) };
+    let t = Tools { helm, kubeconfig, ns: (format!("hf-hl-{pid}"), format!("hf-rs-{pid}")) };
     let c = chart("fixtures/lifecycle");
     let c = c.as_str();
     let mut mismatches = Vec::new();
@@ -161,6 +161,15 @@ fn install_upgrade_rollback_test_flags_match_real_helm() {
     t.compare(&["test", "seed", "--filter", "name=none"], m);
     t.compare(&["test", "seed", "--filter", "!name=seed-test", "--hide-notes"], m);
     t.compare(&["status", "seed"], m);
+
+    // uninstall: --dry-run, --ignore-not-found, --cascade, several releases with one missing.
+    t.compare(&["uninstall", "nope"], m);
+    t.compare(&["uninstall", "nope", "--ignore-not-found"], m);
+    t.compare(&["uninstall", "seed", "--dry-run"], m);
+    t.compare(&["uninstall", "seed", "--cascade", "sideways"], m);
+    t.compare(&["uninstall", "dbg", "nope"], m);
+    t.compare(&["delete", "fresh", "--cascade", "foreground", "--wait"], m);
+    t.compare(&["list", "--all", "-q"], m);
 
     for r in ["seed", "dbg", "bad", "fresh"] {
         let _ = t.both(&["uninstall", r]);

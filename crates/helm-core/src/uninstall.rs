@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use kube_apply::{HookEvent, Propagation, UNINSTALL_ORDER, filter_manifests_to_keep, sort_release_manifest};
+/// How dependents of deleted objects go (`--cascade`).
+pub use kube_apply::Propagation;
+use kube_apply::{HookEvent, UNINSTALL_ORDER, filter_manifests_to_keep, sort_release_manifest};
 use release_storage::{Release, Status};
 
 use crate::config::Configuration;
