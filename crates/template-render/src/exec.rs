@@ -13,6 +13,7 @@ use crate::parse::{
 };
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function};
+use crate::scope::{Dot, Frame, Index, Slot, Val, VarRef};
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value};
 
 /// Go's limit on nested `{{template}}` calls (`maxExecDepth`).
@@ -195,8 +196,8 @@ impl TemplateSet {
             arg_pool: Vec::new(),
             scratch: String::new(),
         };
-        state.vars.push(("$", Val::concrete(data.clone())));
-        let result = state.walk_list(Dot { v: data, iface: false }, &tree.root, out);
+        state.vars.push(("$", Slot::Val(Val::concrete(data.clone()))));
+        let result = state.walk_list(Dot { v: data, iface: false, frames: None }, &tree.root, out);
         *counters = std::mem::take(&mut state.counters);
         result.map(|_| ())
     }
@@ -270,46 +271,6 @@ impl<'t> CallContext<'_, 't> {
 const STACK_RED_ZONE: usize = 128 * 1024;
 const STACK_GROWTH: usize = 4 * 1024 * 1024;
 
-/// A value with whether it is held in an `interface{}` (a map or slice element), which
-/// changes how Go names its type in errors.
-#[derive(Clone, Debug)]
-struct Val {
-    v: Value,
-    iface: bool,
-}
-
-impl Val {
-    fn concrete(v: Value) -> Val {
-        Val { v, iface: false }
-    }
-
-    fn as_dot(&self) -> Dot<'_> {
-        Dot { v: &self.v, iface: self.iface }
-    }
-
-    /// The type Go's reflection shows for it.
-    fn type_name(&self) -> String {
-        if self.iface || matches!(self.v, Value::Nil) {
-            "interface {}".to_owned()
-        } else {
-            self.v.type_name().into_owned()
-        }
-    }
-}
-
-/// Dot: a value borrowed from where it is stored (the data, a variable, an element being ranged over).
-#[derive(Clone, Copy)]
-struct Dot<'a> {
-    v: &'a Value,
-    iface: bool,
-}
-
-impl Dot<'_> {
-    fn to_val(self) -> Val {
-        Val { v: self.v.clone(), iface: self.iface }
-    }
-}
-
 /// Go's print builtins, which the executor can call on borrowed arguments.
 #[derive(Clone, Copy)]
 enum PrintFn {
@@ -358,7 +319,7 @@ enum Callee<'a> {
 struct State<'t> {
     set: &'t TemplateSet,
     tree: &'t Tree,
-    vars: Vec<(&'t str, Val)>,
+    vars: Vec<(&'t str, Slot)>,
     base: usize,
     depth: usize,
     at: At<'t>,
@@ -419,11 +380,6 @@ fn stored_operand<'d>(dot: Dot<'d>, pipe: &Pipe) -> Option<&'d Value> {
         [Operand::Field(p)] => stored_path(dot.v, &p.names),
         _ => None,
     }
-}
-
-/// The index of an iteration over an integer: none.
-fn invalid() -> Val {
-    Val::concrete(Value::Invalid)
 }
 
 /// Where a field chain's evaluation starts: as far along `names` as [`stored_prefix`] goes (the
@@ -516,46 +472,47 @@ impl<'t> State<'t> {
         match operand {
             Operand::Dot(_) => Some(dot.v),
             Operand::Field(p) => stored_path(dot.v, &p.names),
-            Operand::Variable(p) => {
-                self.var_ref(&p.names[0]).and_then(|var| stored_path(&var.v, p.names.get(1..).unwrap_or(&[])))
-            }
+            Operand::Variable(p) => self
+                .var_ref(&p.names[0], dot)
+                .and_then(VarRef::value)
+                .and_then(|v| stored_path(v, p.names.get(1..).unwrap_or(&[]))),
             _ => None,
         }
     }
 
-    /// The variable, borrowed where it is stored.
-    fn var_ref(&self, name: &str) -> Option<&Val> {
-        self.vars[self.base..].iter().rev().find(|(n, _)| *n == name).map(|(_, v)| v)
+    /// The variable, borrowed where it is stored; `dot` is where it is read, for the ranges around.
+    fn var_ref<'a>(&'a self, name: &str, dot: Dot<'a>) -> Option<VarRef<'a>> {
+        let (_, slot) = self.vars[self.base..].iter().rev().find(|(n, _)| *n == name)?;
+        slot.get(dot.frames)
     }
 
     /// [`chain_start`] from a variable, without cloning it first.
-    fn var_chain_start(&self, name: &str, names: &[Box<str>], last_free: bool) -> Result<(Val, usize)> {
-        match self.var_ref(name) {
-            Some(var) => Ok(chain_start(var.as_dot(), names, last_free)),
+    fn var_chain_start(&self, name: &str, dot: Dot<'_>, names: &[Box<str>], last_free: bool) -> Result<(Val, usize)> {
+        match self.var_ref(name, dot) {
+            Some(VarRef::Value(v, iface)) => Ok(chain_start(Dot { v, iface, frames: None }, names, last_free)),
+            Some(var) => Ok((var.to_val(), 0)),
             None => Err(self.error(format!("undefined variable: {name}"))),
         }
     }
 
-    fn var_value(&self, name: &str) -> Result<Val> {
-        for (n, v) in self.vars[self.base..].iter().rev() {
-            if *n == name {
-                return Ok(v.clone());
-            }
+    fn var_value(&self, name: &str, dot: Dot<'_>) -> Result<Val> {
+        match self.var_ref(name, dot) {
+            Some(var) => Ok(var.to_val()),
+            None => Err(self.error(format!("undefined variable: {name}"))),
         }
-        Err(self.error(format!("undefined variable: {name}")))
     }
 
     fn set_var(&mut self, name: &str, value: Val) -> Result<()> {
         for (n, v) in self.vars[self.base..].iter_mut().rev() {
             if *n == name {
-                *v = value;
+                *v = Slot::Val(value);
                 return Ok(());
             }
         }
         Err(self.error(format!("undefined variable: {name}")))
     }
 
-    fn set_top_var(&mut self, n: usize, value: Val) {
+    fn set_top_var(&mut self, n: usize, value: Slot) {
         let len = self.vars.len();
         if let Some(slot) = self.vars.get_mut(len - n) {
             slot.1 = value;
@@ -628,6 +585,13 @@ impl<'t> State<'t> {
     /// (a missing key, nil, a host object) is left to the general path, which says `false`.
     fn print_stored(&self, dot: Dot<'_>, pipe: &Pipe, out: &mut String) -> bool {
         let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) else { return false };
+        if let [Operand::Variable(p)] = &cmd.args[..]
+            && p.names.len() == 1
+            && let Some(var) = self.var_ref(&p.names[0], dot)
+            && var.print_index(out)
+        {
+            return true;
+        }
         match self.stored_command(dot, cmd) {
             Some(v @ (Value::String(_) | Value::Bool(_) | Value::Int(_) | Value::Int64(_) | Value::Float64(_))) => {
                 gofmt::print_value(v, out);
@@ -669,7 +633,7 @@ impl<'t> State<'t> {
             && !matches!(v, Value::Object(_))
         {
             return if truth(v) {
-                self.walk_list(if with { Dot { v, iface: false } } else { dot }, &b.list, out)
+                self.walk_list(if with { Dot { v, iface: false, frames: dot.frames } } else { dot }, &b.list, out)
             } else if let Some(else_list) = &b.else_list {
                 self.walk_list(dot, else_list, out)
             } else {
@@ -683,7 +647,11 @@ impl<'t> State<'t> {
             return Err(self.error(format!("if/with can't use {}", gofmt::sprint(std::slice::from_ref(&val.v)))));
         }
         if truth(&val.v) {
-            if with { self.walk_list(val.as_dot(), &b.list, out) } else { self.walk_list(dot, &b.list, out) }
+            if with {
+                self.walk_list(val.dot_within(dot.frames), &b.list, out)
+            } else {
+                self.walk_list(dot, &b.list, out)
+            }
         } else if let Some(else_list) = &b.else_list {
             self.walk_list(dot, else_list, out)
         } else {
@@ -698,32 +666,38 @@ impl<'t> State<'t> {
         result.map(|_| Flow::Normal)
     }
 
-    /// One iteration of a range; `index` is only made when a variable takes it.
+    /// One iteration of a range inside the ranges of `dot`: the element is the body's dot, and
+    /// the variables declared name the iteration's frame rather than copy its values.
     fn one_iteration(
         &mut self,
         r: &'t Branch,
-        index: impl FnOnce() -> Val,
-        elem: Dot<'_>,
+        dot: Dot<'_>,
+        index: Index<'_>,
+        elem: &Value,
+        iface: bool,
         out: &mut String,
     ) -> Result<bool> {
+        let depth = Frame::next_depth(dot.frames);
         let decl = &r.pipe.decl;
         if !decl.is_empty() {
             if r.pipe.is_assign {
+                let elem = Val { v: elem.clone(), iface };
                 if decl.len() > 1 {
-                    self.set_var(&decl[0].names[0], index())?;
-                    self.set_var(&decl[1].names[0], elem.to_val())?;
+                    self.set_var(&decl[0].names[0], index.to_val())?;
+                    self.set_var(&decl[1].names[0], elem)?;
                 } else {
-                    self.set_var(&decl[0].names[0], elem.to_val())?;
+                    self.set_var(&decl[0].names[0], elem)?;
                 }
             } else {
-                self.set_top_var(1, elem.to_val());
+                self.set_top_var(1, Slot::Elem(depth));
                 if decl.len() > 1 {
-                    self.set_top_var(2, index());
+                    self.set_top_var(2, Slot::Index(depth));
                 }
             }
         }
+        let frame = Frame { depth, index, elem, iface, parent: dot.frames };
         let mark = self.vars.len();
-        let flow = self.walk_list(elem, &r.list, out);
+        let flow = self.walk_list(Dot { v: elem, iface, frames: Some(&frame) }, &r.list, out);
         self.vars.truncate(mark);
         Ok(matches!(flow?, Flow::Break))
     }
@@ -735,7 +709,7 @@ impl<'t> State<'t> {
             && !r.pipe.is_assign
         {
             for var in &r.pipe.decl {
-                self.vars.push((&var.names[0], Val::concrete(v.clone())));
+                self.vars.push((&var.names[0], Slot::Val(Val::concrete(v.clone()))));
             }
             return self.range_over(dot, r, v, out);
         }
@@ -756,7 +730,7 @@ impl<'t> State<'t> {
                 if n > 0 {
                     for i in 0..n {
                         let e = if matches!(v, Value::Int(_)) { Value::Int(i) } else { Value::Int64(i) };
-                        if self.one_iteration(r, invalid, Dot { v: &e, iface: false }, out)? {
+                        if self.one_iteration(r, dot, Index::Invalid, &e, false, out)? {
                             break;
                         }
                     }
@@ -766,12 +740,7 @@ impl<'t> State<'t> {
             Value::List(l) => {
                 if !l.is_empty() {
                     for (i, e) in l.iter().enumerate() {
-                        if self.one_iteration(
-                            r,
-                            || Val::concrete(Value::Int(i as i64)),
-                            Dot { v: e, iface: true },
-                            out,
-                        )? {
+                        if self.one_iteration(r, dot, Index::Int(i as i64), e, true, out)? {
                             break;
                         }
                     }
@@ -793,8 +762,7 @@ impl<'t> State<'t> {
                                 current = m.get(k).unwrap_or(Value::Invalid);
                                 &current
                             };
-                            let index = || Val::concrete(Value::String(k.clone()));
-                            if self.one_iteration(r, index, Dot { v: elem, iface: true }, out)? {
+                            if self.one_iteration(r, dot, Index::Key(k), elem, true, out)? {
                                 break;
                             }
                         }
@@ -802,8 +770,7 @@ impl<'t> State<'t> {
                     }
                     for k in m.keys() {
                         let elem = m.get(&k).unwrap_or(Value::Invalid);
-                        let index = || Val::concrete(Value::String(k.clone()));
-                        if self.one_iteration(r, index, Dot { v: &elem, iface: true }, out)? {
+                        if self.one_iteration(r, dot, Index::Key(&k), &elem, true, out)? {
                             break;
                         }
                     }
@@ -815,12 +782,7 @@ impl<'t> State<'t> {
                 let elems = o.elements().unwrap_or_default();
                 if !elems.is_empty() {
                     for (i, e) in elems.iter().enumerate() {
-                        if self.one_iteration(
-                            r,
-                            || Val::concrete(Value::Int(i as i64)),
-                            Dot { v: e, iface: false },
-                            out,
-                        )? {
+                        if self.one_iteration(r, dot, Index::Int(i as i64), e, false, out)? {
                             break;
                         }
                     }
@@ -831,8 +793,7 @@ impl<'t> State<'t> {
                 let fields = o.fields();
                 if !fields.is_empty() {
                     for (k, e) in &fields {
-                        let index = || Val::concrete(Value::string(k));
-                        if self.one_iteration(r, index, Dot { v: e, iface: false }, out)? {
+                        if self.one_iteration(r, dot, Index::Value(Value::string(k)), e, false, out)? {
                             break;
                         }
                     }
@@ -850,7 +811,7 @@ impl<'t> State<'t> {
                 if n > 0 {
                     for i in 0..n {
                         let e = Value::Int(i as i64);
-                        if self.one_iteration(r, invalid, Dot { v: &e, iface: false }, out)? {
+                        if self.one_iteration(r, dot, Index::Invalid, &e, false, out)? {
                             break;
                         }
                     }
@@ -886,7 +847,7 @@ impl<'t> State<'t> {
         self.tree = tree;
         self.base = mark;
         self.depth += 1;
-        self.vars.push(("$", new_dot.clone()));
+        self.vars.push(("$", Slot::Val(new_dot.clone())));
         let result =
             stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.walk_list(new_dot.as_dot(), &tree.root, out));
         self.depth -= 1;
@@ -912,7 +873,7 @@ impl<'t> State<'t> {
             if pipe.is_assign {
                 self.set_var(&var.names[0], value.clone())?;
             } else {
-                self.vars.push((&var.names[0], value.clone()));
+                self.vars.push((&var.names[0], Slot::Val(value.clone())));
             }
         }
         Ok(value)
@@ -1106,12 +1067,13 @@ impl<'t> State<'t> {
     ) -> Result<Val> {
         self.at = At::Operand(node);
         if names.len() == 1 {
-            let value = self.var_value(&names[0])?;
+            let value = self.var_value(&names[0], dot)?;
             self.not_a_function(cmd_args, final_.is_some(), node)?;
             return Ok(value);
         }
         let args = if cmd_args.is_empty() { cmd_args } else { &cmd_args[1..] };
-        let (receiver, skip) = self.var_chain_start(&names[0], &names[1..], args.is_empty() && final_.is_none())?;
+        let (receiver, skip) =
+            self.var_chain_start(&names[0], dot, &names[1..], args.is_empty() && final_.is_none())?;
         self.eval_field_chain(dot, receiver, node, &names[1 + skip..], args, final_, cmd)
     }
 
@@ -1351,7 +1313,7 @@ impl<'t> State<'t> {
             }
             Operand::Variable(p) => {
                 self.at = At::Operand(n);
-                let (receiver, skip) = self.var_chain_start(&p.names[0], &p.names[1..], true)?;
+                let (receiver, skip) = self.var_chain_start(&p.names[0], dot, &p.names[1..], true)?;
                 self.eval_field_chain_arg_from(dot, receiver, n, &p.names[1 + skip..])?
             }
             Operand::Pipe(p) => self.eval_nested_pipeline(dot, p)?,

@@ -16,6 +16,7 @@ pub mod parse;
 mod quote;
 pub mod registry;
 pub mod render;
+mod scope;
 mod shared_map;
 pub mod sprig;
 pub mod value;
