@@ -21,8 +21,11 @@ pub fn run(root: &Path) -> Result<()> {
     crate::services_repo::install()?;
     let services = crate::services::CiServices::start(root)?;
     let tested = test_with(root, &services.env);
+    // The server end to end (cargo xtask e2e) on the same services.
+    let e2e = crate::e2e::run_ci(root, &services.env);
     drop(services);
     tested?;
+    e2e?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }

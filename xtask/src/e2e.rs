@@ -45,6 +45,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     result
 }
 
+/// `cargo xtask ci`'s end-to-end step, on the services CI started for the tests (their variables in `env`).
+pub fn run_ci(root: &Path, env: &[(String, String)]) -> Result<()> {
+    let var = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| PathBuf::from(v));
+    let kubeconfig = var("HELM_API_TEST_KUBECONFIG").context("no HELM_API_TEST_KUBECONFIG for e2e")?;
+    let helm = var("HELM_API_TEST_HELM").context("no HELM_API_TEST_HELM for e2e")?;
+    run_with(root, &kubeconfig, &helm, &Options::default())
+}
+
 /// What `cargo xtask e2e` does.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
