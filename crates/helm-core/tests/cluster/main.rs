@@ -316,6 +316,15 @@ async fn install_options_and_list_filters() {
     let missing = t.config.with_namespace(&format!("{}-missing", t.ns)).await.unwrap();
     let err = Install::new(missing, install_options("nowhere")).run(&c, &values(&[])).await.unwrap_err();
     assert_eq!(err.to_string(), format!("create: failed to create: namespaces \"{}-missing\" not found", t.ns));
+    if let Some(helm) = helm_binary("opts") {
+        let dir = format!("{}/tests/fixtures/lifecycle", env!("CARGO_MANIFEST_DIR"));
+        let missing_ns = format!("{}-missing", t.ns);
+        let out = std::process::Command::new(&helm)
+            .args(["install", "nowhere", &dir, "--namespace", &missing_ns, "--kubeconfig", &t.kubeconfig])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stderr), format!("Error: INSTALLATION FAILED: {err}\n"));
+    }
     // Invalid names are refused as Helm does.
     let err = Install::new(t.config.clone(), install_options("Bad_Name")).run(&c, &values(&[])).await.unwrap_err();
     assert!(err.to_string().starts_with("release name \"Bad_Name\": invalid release name"), "{err}");
