@@ -221,9 +221,8 @@ pub async fn fetch_chart(
     }
     let repository = chart_repository(entry, settings)?;
     let index = repository
-        .load_cached_index()
-        .map_err(|e| Error::Repository(format!("no cached repo found. (try 'helm repo update'): {e}")))?
-        .index;
+        .open_cached_index()
+        .map_err(|e| Error::Repository(format!("no cached repo found. (try 'helm repo update'): {e}")))?;
     let cv = index.get(chart_name, &version).map_err(|e| {
         Error::Chart(format!(
             "chart {chart_name:?} matching {version} not found in {repo_name} index. (try 'helm repo update'): {e}"
@@ -232,10 +231,10 @@ pub async fn fetch_chart(
     if cv.urls.is_empty() {
         return Err(Error::Chart(format!("chart {reference:?} has no downloadable URLs")));
     }
-    let chart_url = repository.chart_url(cv).map_err(repository_error)?;
+    let chart_url = repository.chart_url(&cv).map_err(repository_error)?;
     let origin =
         ChartOrigin::Repository { name: entry.name.clone(), url: entry.url.clone(), chart_url: chart_url.to_string() };
-    download_from_repository(&repository, cv, &chart_url, origin, settings).await
+    download_from_repository(&repository, &cv, &chart_url, origin, settings).await
 }
 
 /// Downloads the index of every repository in `entries` into the cache, concurrently

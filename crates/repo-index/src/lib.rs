@@ -16,6 +16,6 @@ pub mod search;
 pub use chart_repository::{ChartRepository, IndexUpdate, resolve_reference_url};
 pub use error::{Error, Result};
 pub use getter::{DownloadLimits, Getter, Validators};
-pub use index::{ChartVersion, IndexFile, LoadedIndex};
+pub use index::{CachedIndex, ChartVersion, IndexFile, LoadedIndex};
 pub use repo_file::{RepositoryEntry, RepositoryFile};
 pub use search::{SearchOptions, SearchResult, search_repositories};

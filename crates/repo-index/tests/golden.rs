@@ -156,6 +156,46 @@ fn generated_index_fast_equals_exact() {
     assert!(back == fast, "cache round trip differs");
     assert!(repo_index::index::decode_cached(&bytes, "other").is_err());
     assert!(repo_index::index::decode_cached(&bytes[..bytes.len() / 2], &sha).is_err());
+    // Opened lazily: one chart decoded at a time, the same answers as the whole index.
+    let opened = repo_index::CachedIndex::decode(bytes.clone(), &sha).unwrap();
+    assert_eq!(opened.version_count(), 300);
+    assert!(opened.chart_names().eq(fast.index.entries.keys().map(String::as_str)));
+    for (name, versions) in &fast.index.entries {
+        assert!(opened.chart_versions(name).unwrap().as_ref() == Some(versions), "{name}");
+        for constraint in ["", "^1", "~0.1", ">=2.0.0-0", "9.9.9"] {
+            let want = fast.index.get(name, constraint).cloned().map_err(|e| e.to_string());
+            let got = opened.get(name, constraint).map_err(|e| e.to_string());
+            assert!(got == want, "{name} {constraint}");
+        }
+    }
+    assert!(opened.chart_versions("nope").unwrap().is_none());
+    assert_eq!(opened.get("nope", "").unwrap_err().to_string(), "no chart name found");
+}
+
+/// A cached, stamped index file opens without being read again; a replaced file is read anew.
+#[test]
+fn index_file_stamp_follows_the_file() {
+    let dir = std::env::temp_dir().join(format!("repo-index-stamp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("repo-index.yaml");
+    std::fs::write(&file, generate::index_yaml(3, 4)).unwrap();
+    let cache = repo_index::index::IndexCache::new(dir.join("cache"));
+    let first = cache.open_file(&file).unwrap();
+    assert_eq!(first.version_count(), 12);
+    assert_eq!(cache.open_file(&file).unwrap().version_count(), 12);
+    // Replaced (write then rename, as downloads do) with another index: the new one is loaded.
+    let tmp = dir.join("new.yaml");
+    std::fs::write(&tmp, generate::index_yaml(2, 5)).unwrap();
+    std::fs::rename(&tmp, &file).unwrap();
+    assert_eq!(cache.open_file(&file).unwrap().version_count(), 10);
+    assert_eq!(cache.load_file(&file).unwrap().index.version_count(), 10);
+    // A broken index is an error naming the file, not a stale cache hit.
+    std::fs::write(&tmp, "apiVersion: v1\nentries: [\n").unwrap();
+    std::fs::rename(&tmp, &file).unwrap();
+    let err = cache.open_file(&file).unwrap_err().to_string();
+    assert!(err.contains("repo-index.yaml"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Mutated inputs: wherever the fast reader answers by itself, its answer is

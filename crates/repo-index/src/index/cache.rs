@@ -6,7 +6,14 @@
 //! that does not decode, or was made from other bytes, is ignored and
 //! rewritten, never trusted. Every distinct string is stored once, in a
 //! table at the front; the body refers to strings by their index (varints),
-//! which keeps the file a fraction of the index's size.
+//! which keeps the file a fraction of the index's size. Each chart's versions
+//! are prefixed by their byte length, so [`CachedIndex`] opens a file by
+//! reading only the chart names and decodes a chart's versions when asked
+//! (a `repo/chart` lookup touches one chart; a full decode runs on every core).
+//!
+//! A stamp beside the cache remembers, per index file, its size, times and
+//! inode with its sha256, so opening an unchanged index file does not read
+//! or hash it at all.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,7 +24,7 @@ use chart_model::{Dependency, Metadata, Value};
 use crate::error::{Error, Result};
 use crate::index::{ChartVersion, IndexFile, LoadedIndex, load_index, sha256_hex};
 
-const MAGIC: &[u8; 8] = b"HRIDX\x00\x00\x02";
+const MAGIC: &[u8; 8] = b"HRIDX\x00\x00\x03";
 
 /// A folder of cached parsed indexes.
 #[derive(Debug, Clone)]
@@ -36,10 +43,34 @@ impl IndexCache {
         self.dir.join(format!("{sha256}.idx"))
     }
 
-    /// Loads the index at `path` through the cache.
+    /// Loads the index at `path` through the cache (every chart decoded).
     pub fn load_file(&self, path: &Path) -> Result<LoadedIndex> {
+        self.open_file(path)?.to_loaded()
+    }
+
+    /// Opens the index at `path` through the cache without decoding its charts: an
+    /// unchanged file (its stamp matches) is neither read nor hashed; a new one is
+    /// loaded, cached and stamped.
+    pub fn open_file(&self, path: &Path) -> Result<CachedIndex> {
+        if let Some(sha) = self.stamped_sha(path)
+            && let Ok(bytes) = std::fs::read(self.path_for(&sha))
+            && let Ok(cached) = CachedIndex::decode(bytes, &sha)
+        {
+            return Ok(cached);
+        }
         let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        self.load(&data, &path.display().to_string())
+        let sha = sha256_hex(&data);
+        let cached = match std::fs::read(self.path_for(&sha)).ok().and_then(|b| CachedIndex::decode(b, &sha).ok()) {
+            Some(c) => c,
+            None => {
+                let loaded = load_index(&data, &path.display().to_string())?;
+                let bytes = encode_cached(&loaded, &sha);
+                let _ = self.store(&sha, &bytes);
+                CachedIndex::decode(bytes, &sha)?
+            }
+        };
+        self.remember(path, &sha);
+        Ok(cached)
     }
 
     /// Loads an index from its bytes through the cache: the cached form when
@@ -49,21 +80,203 @@ impl IndexCache {
         let sha = sha256_hex(data);
         let path = self.path_for(&sha);
         if let Ok(bytes) = std::fs::read(&path)
-            && let Ok(loaded) = decode_cached(&bytes, &sha)
+            && let Ok(loaded) = CachedIndex::decode(bytes, &sha).and_then(|c| c.to_loaded())
         {
             return Ok(loaded);
         }
         let loaded = load_index(data, source)?;
-        let _ = self.store(&sha, &loaded);
+        let _ = self.store(&sha, &encode_cached(&loaded, &sha));
         Ok(loaded)
     }
 
-    fn store(&self, sha: &str, loaded: &LoadedIndex) -> Result<()> {
+    /// Records that the index file at `path`, as it is now on disk, has sha256 `sha`
+    /// (a failure to write the stamp is not an error: the next open hashes the file).
+    pub fn remember(&self, path: &Path, sha: &str) {
+        let Some(key) = file_key(path) else { return };
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let stamp = self.stamp_path(path);
+        let tmp = stamp.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, format!("{key}\n{sha}\n")).is_ok() {
+            let _ = std::fs::rename(&tmp, &stamp);
+        }
+    }
+
+    /// The sha256 the stamp records for `path`, when the file is unchanged since.
+    fn stamped_sha(&self, path: &Path) -> Option<String> {
+        let key = file_key(path)?;
+        let text = std::fs::read_to_string(self.stamp_path(path)).ok()?;
+        let (stamped_key, sha) = text.split_once('\n')?;
+        let sha = sha.trim_end();
+        (stamped_key == key && sha.len() == 64).then(|| sha.to_string())
+    }
+
+    fn stamp_path(&self, path: &Path) -> PathBuf {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let id = sha256_hex(full.to_string_lossy().as_bytes());
+        self.dir.join(format!("{name}.{}.stamp", &id[..16]))
+    }
+
+    fn store(&self, sha: &str, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         let path = self.path_for(sha);
         let tmp = self.dir.join(format!(".{sha}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, encode_cached(loaded, sha)).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+}
+
+/// What identifies one version of a file on disk: size, modification and change
+/// times (nanoseconds) and inode. Index files are replaced by rename, so a new
+/// download has a new inode even within the same clock tick.
+#[cfg(unix)]
+fn file_key(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(path).ok()?;
+    Some(format!(
+        "{} {}.{} {}.{} {} {}",
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+        m.ino(),
+        m.dev()
+    ))
+}
+
+#[cfg(not(unix))]
+fn file_key(_path: &Path) -> Option<String> {
+    None
+}
+
+/// One chart's place in a cache file: version count, body start, body end.
+type ChartSpan = (usize, usize, usize);
+
+/// Decoded charts: name and versions.
+type DecodedCharts = Vec<(String, Vec<ChartVersion>)>;
+
+/// A cached index, opened: the index's own fields and the chart names are read,
+/// each chart's versions are decoded on demand.
+#[derive(Debug, Clone)]
+pub struct CachedIndex {
+    data: Vec<u8>,
+    /// (start, length) of every table string within `data`.
+    strings: Vec<(usize, usize)>,
+    /// The index with no entries: apiVersion, generated, public keys, annotations.
+    header: IndexFile,
+    warnings: Vec<String>,
+    /// Chart name -> (version count, body start, body end), in name order.
+    charts: BTreeMap<String, ChartSpan>,
+}
+
+impl CachedIndex {
+    /// Opens a cache file's bytes, checking that it was made from an index with sha256 `sha`.
+    pub fn decode(data: Vec<u8>, sha: &str) -> Result<CachedIndex> {
+        let mut r = Reader { data: &data, pos: 0, strings: &[] };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(Error::Cache("not an index cache file".into()));
+        }
+        let n = r.len()?;
+        if r.take(n)? != sha.as_bytes() {
+            return Err(Error::Cache("made from another index".into()));
+        }
+        let count = r.len()?;
+        let mut strings = Vec::with_capacity(count);
+        for _ in 0..count {
+            let n = r.len()?;
+            let start = r.pos;
+            std::str::from_utf8(r.take(n)?).map_err(|_| Error::Cache("bad text".into()))?;
+            strings.push((start, n));
+        }
+        let pos = r.pos;
+        let mut r = Reader { data: &data, pos, strings: &strings };
+        let mut header =
+            IndexFile { api_version: r.str()?, generated: r.str()?, public_keys: r.strs()?, ..Default::default() };
+        header.annotations = r.map()?;
+        let warnings = r.strs()?;
+        let n = r.len()?;
+        let mut charts = BTreeMap::new();
+        for _ in 0..n {
+            let name = r.str()?;
+            let versions = r.len()?;
+            let length = r.len()?;
+            let start = r.pos;
+            r.take(length)?;
+            charts.insert(name, (versions, start, r.pos));
+        }
+        if r.pos != data.len() {
+            return Err(Error::Cache("trailing bytes".into()));
+        }
+        Ok(CachedIndex { data, strings, header, warnings, charts })
+    }
+
+    /// The chart names, in order.
+    pub fn chart_names(&self) -> impl Iterator<Item = &str> {
+        self.charts.keys().map(String::as_str)
+    }
+
+    /// The number of chart versions.
+    pub fn version_count(&self) -> usize {
+        self.charts.values().map(|c| c.0).sum()
+    }
+
+    /// The warnings of the load that made the cache.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The versions of chart `name`, newest first, decoded now; `None` when there is no such chart.
+    pub fn chart_versions(&self, name: &str) -> Result<Option<Vec<ChartVersion>>> {
+        self.charts.get(name).map(|&(n, start, end)| self.decode_chart(n, start, end)).transpose()
+    }
+
+    /// The version of chart `name` that `version` selects, as [`IndexFile::get`], decoding that chart only.
+    pub fn get(&self, name: &str, version: &str) -> Result<ChartVersion> {
+        let versions = self.chart_versions(name)?.ok_or(Error::NoChartName)?;
+        let mut one = IndexFile::default();
+        one.entries.insert(name.to_string(), versions);
+        one.get(name, version).cloned()
+    }
+
+    /// Every chart decoded (in parallel on the available cores): the whole index.
+    pub fn to_loaded(&self) -> Result<LoadedIndex> {
+        let charts: Vec<(&String, &ChartSpan)> = self.charts.iter().collect();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let decode_all = |part: &[(&String, &ChartSpan)]| -> Result<DecodedCharts> {
+            part.iter().map(|&(name, &(n, s, e))| Ok((name.clone(), self.decode_chart(n, s, e)?))).collect()
+        };
+        let parts: Vec<Result<DecodedCharts>> = if workers == 1 || charts.len() < 64 {
+            vec![decode_all(&charts)]
+        } else {
+            let chunk = charts.len().div_ceil(workers);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = charts.chunks(chunk).map(|part| scope.spawn(move || decode_all(part))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err(Error::Cache("decoder panicked".into()))))
+                    .collect()
+            })
+        };
+        let mut index = self.header.clone();
+        for part in parts {
+            index.entries.extend(part?);
+        }
+        Ok(LoadedIndex { index, warnings: self.warnings.clone() })
+    }
+
+    fn decode_chart(&self, n: usize, start: usize, end: usize) -> Result<Vec<ChartVersion>> {
+        let mut r = Reader { data: &self.data[..end], pos: start, strings: &self.strings };
+        let mut versions = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            versions.push(r.chart_version()?);
+        }
+        if r.pos != end {
+            return Err(Error::Cache("chart length mismatch".into()));
+        }
+        Ok(versions)
     }
 }
 
@@ -80,9 +293,14 @@ pub fn encode_cached(loaded: &LoadedIndex, sha: &str) -> Vec<u8> {
     for (name, versions) in &i.entries {
         w.str(name);
         w.len(versions.len());
+        // The chart's versions go to a buffer of their own, then in after their length.
+        let outer = std::mem::take(&mut w.body);
         for cv in versions {
             w.chart_version(cv);
         }
+        let chart = std::mem::replace(&mut w.body, outer);
+        w.len(chart.len());
+        w.body.extend_from_slice(&chart);
     }
     let mut out = Vec::with_capacity(w.body.len() + w.order.iter().map(|s| s.len() + 2).sum::<usize>() + 128);
     out.extend_from_slice(MAGIC);
@@ -97,42 +315,9 @@ pub fn encode_cached(loaded: &LoadedIndex, sha: &str) -> Vec<u8> {
     out
 }
 
-/// Reads a cache file, checking that it was made from bytes with sha256 `sha`.
+/// Reads a whole cache file, checking that it was made from bytes with sha256 `sha`.
 pub fn decode_cached(bytes: &[u8], sha: &str) -> Result<LoadedIndex> {
-    let mut r = Reader { data: bytes, pos: 0, table: Vec::new() };
-    if r.take(MAGIC.len())? != MAGIC {
-        return Err(Error::Cache("not an index cache file".into()));
-    }
-    let n = r.len()?;
-    if r.take(n)? != sha.as_bytes() {
-        return Err(Error::Cache("made from another index".into()));
-    }
-    let strings = r.len()?;
-    let mut table = Vec::with_capacity(strings);
-    for _ in 0..strings {
-        let n = r.len()?;
-        let b = r.take(n)?;
-        table.push(std::str::from_utf8(b).map_err(|_| Error::Cache("bad text".into()))?);
-    }
-    r.table = table;
-    let mut index =
-        IndexFile { api_version: r.str()?, generated: r.str()?, public_keys: r.strs()?, ..Default::default() };
-    index.annotations = r.map()?;
-    let warnings = r.strs()?;
-    let charts = r.len()?;
-    for _ in 0..charts {
-        let name = r.str()?;
-        let n = r.len()?;
-        let mut versions = Vec::with_capacity(n.min(1 << 16));
-        for _ in 0..n {
-            versions.push(r.chart_version()?);
-        }
-        index.entries.insert(name, versions);
-    }
-    if r.pos != bytes.len() {
-        return Err(Error::Cache("trailing bytes".into()));
-    }
-    Ok(LoadedIndex { index, warnings })
+    CachedIndex::decode(bytes.to_vec(), sha)?.to_loaded()
 }
 
 struct Writer<'a> {
@@ -260,7 +445,8 @@ impl<'a> Writer<'a> {
 struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
-    table: Vec<&'a str>,
+    /// (start, length) of each table string within `data`.
+    strings: &'a [(usize, usize)],
 }
 
 impl<'a> Reader<'a> {
@@ -309,11 +495,10 @@ impl<'a> Reader<'a> {
 
     fn str(&mut self) -> Result<String> {
         let id = self.varint()?;
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| self.table.get(i))
-            .map(|s| (*s).to_string())
-            .ok_or_else(|| Error::Cache("bad string index".into()))
+        let bad = || Error::Cache("bad string index".into());
+        let &(start, len) = usize::try_from(id).ok().and_then(|i| self.strings.get(i)).ok_or_else(bad)?;
+        let bytes = self.data.get(start..start + len).ok_or_else(bad)?;
+        std::str::from_utf8(bytes).map(str::to_string).map_err(|_| Error::Cache("bad text".into()))
     }
 
     fn strs(&mut self) -> Result<Vec<String>> {

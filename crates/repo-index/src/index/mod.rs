@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chart_model::Metadata;
 
-pub use cache::{IndexCache, decode_cached, encode_cached};
+pub use cache::{CachedIndex, IndexCache, decode_cached, encode_cached};
 pub use load::{LoadedIndex, fast_path_accepts, load_index, load_index_exact, sha256_hex};
 
 /// `apiVersion` of index and repository files.
