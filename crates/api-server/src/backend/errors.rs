@@ -41,7 +41,7 @@ fn by_message(m: String, otherwise: fn(String) -> Error) -> Error {
         || lower.contains("failed to connect")
     {
         Error::Unavailable(m)
-    } else if lower.contains("forbidden") {
+    } else if lower.contains("forbidden") || lower.contains("unauthorized") {
         Error::PermissionDenied(m)
     } else {
         otherwise(m)

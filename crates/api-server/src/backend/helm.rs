@@ -79,6 +79,11 @@ impl HelmBackend {
                 .await
                 .map_err(from_core)?
         };
+        // One cheap request tells an unreachable cluster (or refused credentials) from
+        // everything later requests could fail on.
+        if let Err(e) = config.kube().client().apiserver_version().await {
+            return Err(unreachable(e));
+        }
         let mut configs = self.configs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         configs.retain(|_, (at, _)| at.elapsed() < CONFIG_TTL);
         configs.insert(key, (Instant::now(), config.clone()));
@@ -88,6 +93,16 @@ impl HelmBackend {
     fn cached(&self, key: &[u8; 32]) -> Option<Configuration> {
         let configs = self.configs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         configs.get(key).filter(|(at, _)| at.elapsed() < CONFIG_TTL).map(|(_, c)| c.clone())
+    }
+}
+
+/// The error for a cluster that does not answer its version.
+fn unreachable(e: kube::Error) -> Error {
+    match &e {
+        kube::Error::Api(status) if status.code == 401 || status.code == 403 => {
+            Error::PermissionDenied(format!("kubernetes cluster refused the credentials: {}", status.message))
+        }
+        _ => Error::Unavailable(format!("kubernetes cluster unreachable: {}", first_line(&e.to_string()))),
     }
 }
 

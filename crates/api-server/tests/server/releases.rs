@@ -540,7 +540,7 @@ async fn bad_input_gets_the_right_code_and_changes_nothing() {
         .await;
     assert_error(&bad, 400, Code::InvalidArgument as i64);
     let contexts = http.ok("GET", "/v1/context", None).await;
-    assert_eq!(contexts["contexts"].as_array().unwrap().len(), 1);
+    assert_eq!(contexts["contexts"].as_array().unwrap().len(), 1, "{contexts}");
     // ... and as a temporary context too.
     let bad = http
         .call(
@@ -550,6 +550,16 @@ async fn bad_input_gets_the_right_code_and_changes_nothing() {
         )
         .await;
     assert_error(&bad, 400, Code::InvalidArgument as i64);
+
+    // A cluster that refuses the credentials is PERMISSION_DENIED.
+    let parsed = kube::config::Kubeconfig::read_from(&kubeconfig).unwrap();
+    let server = parsed.clusters[0].cluster.as_ref().unwrap().server.clone().unwrap();
+    let refused = KUBECONFIG
+        .replace("https://127.0.0.1:6443'}", &format!("{server}', insecure-skip-tls-verify: true}}"))
+        .replace("SECRET-KUBE-TOKEN-42", "not-a-valid-token");
+    http.ok("POST", "/v1/context", Some(json!({"name": "refused", "kubeinfo": {"kubeconfig": refused}}))).await;
+    let answer = http.call("GET", "/v1/refused/release", None).await;
+    assert_error(&answer, 403, Code::PermissionDenied as i64);
 
     let install = |body: Value| {
         let http = &http;
@@ -674,5 +684,23 @@ async fn busy_and_slow_operations_get_their_codes() {
     assert_eq!(status["info"]["status"], "failed");
     for name in ["web", "slow"] {
         http.ok("DELETE", &format!("/v1/k/release/{name}"), Some(json!({}))).await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_cluster_is_unavailable() {
+    let (router, _dir) = helm_app().await;
+    let http = Http { router };
+    let closed = KUBECONFIG.replace("127.0.0.1:6443", "127.0.0.1:9");
+    http.ok("POST", "/v1/context", Some(json!({"name": "gone", "kubeinfo": {"kubeconfig": closed, "namespace": "x"}})))
+        .await;
+    for (method, uri, body) in [
+        ("GET", "/v1/gone/release/web", None),
+        ("GET", "/v1/gone/release", None),
+        ("POST", "/v1/gone/release", Some(json!({"releaseName": "web", "chartArchive": b64(&chart("0.1.0"))}))),
+    ] {
+        let answer = http.call(method, uri, body).await;
+        assert_error(&answer, 503, Code::Unavailable as i64);
+        assert!(!answer.text.contains("SECRET-KUBE-TOKEN"), "{}", answer.text);
     }
 }
