@@ -199,7 +199,7 @@ impl TemplateSet {
         state.vars.push(("$", Slot::Val(Val::concrete(data.clone()))));
         let result = state.walk_list(Dot { v: data, iface: false, frames: None }, &tree.root, out);
         *counters = std::mem::take(&mut state.counters);
-        result.map(|_| ())
+        result.map(|_| ()).map_err(|e| *e)
     }
 }
 
@@ -307,7 +307,8 @@ enum Flow {
     Continue,
 }
 
-type Result<T, E = Error> = std::result::Result<T, E>;
+/// Errors are rare and large: boxed, the results passed back at every step stay small.
+type Result<T, E = Box<Error>> = std::result::Result<T, E>;
 
 /// The function being called: a registered function or a host object's method.
 enum Callee<'a> {
@@ -426,12 +427,13 @@ impl<'t> State<'t> {
         out
     }
 
-    fn error(&self, message: impl Into<String>) -> Error {
+    fn error(&self, message: impl Into<String>) -> Box<Error> {
         let message = message.into();
         let name = &self.tree.name;
         let pos = match self.at {
             At::None => {
-                return ExecError { name: name.clone(), message: format!("template: {name}: {message}") }.into();
+                let message = format!("template: {name}: {message}");
+                return Box::new(ExecError { name: name.clone(), message }.into());
             }
             At::Node(n) => match n {
                 Node::Text(t) => t.pos,
@@ -447,15 +449,12 @@ impl<'t> State<'t> {
         };
         let (line, col) = self.tree.location(pos);
         let context = self.node_string(self.at);
-        ExecError {
-            name: name.clone(),
-            message: format!(
-                "template: {}:{line}:{col}: executing {} at <{context}>: {message}",
-                self.tree.parse_name,
-                go_quote(name)
-            ),
-        }
-        .into()
+        let message = format!(
+            "template: {}:{line}:{col}: executing {} at <{context}>: {message}",
+            self.tree.parse_name,
+            go_quote(name)
+        );
+        Box::new(ExecError { name: name.clone(), message }.into())
     }
 
     // ---- variables ----
