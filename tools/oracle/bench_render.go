@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"time"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -25,6 +26,7 @@ func benchRender(base string, raw json.RawMessage) map[string]interface{} {
 		Chart      string `json:"chart"`
 		Values     string `json:"values"`
 		Iterations int    `json:"iterations"`
+		Rounds     int    `json:"rounds"`
 	}
 	decodeCase(raw, &c)
 	path := filepath.Join(base, c.Chart)
@@ -59,22 +61,38 @@ func benchRender(base string, raw json.RawMessage) map[string]interface{} {
 	vals, _ := chartutil.ReadValues([]byte(c.Values))
 	_ = chartutil.ProcessDependenciesWithMerge(ch, vals)
 	top, _ := chartutil.ToRenderValues(ch, vals, opts, nil)
-	runtime.GC()
-	start := time.Now()
-	for i := 0; i < c.Iterations; i++ {
-		if _, err := engine.Render(ch, top); err != nil {
-			return map[string]interface{}{"error": err.Error()}
+	// The median over rounds of the mean time per iteration in the round.
+	median := func(work func() error) (int64, error) {
+		rounds := c.Rounds
+		if rounds < 1 {
+			rounds = 1
 		}
-	}
-	render := time.Since(start).Nanoseconds() / int64(c.Iterations)
-	runtime.GC()
-	start = time.Now()
-	for i := 0; i < c.Iterations; i++ {
-		if _, err := full(); err != nil {
-			return map[string]interface{}{"error": err.Error()}
+		per := c.Iterations / rounds
+		if per < 1 {
+			per = 1
 		}
+		times := make([]int64, 0, rounds)
+		for r := 0; r < rounds; r++ {
+			runtime.GC()
+			start := time.Now()
+			for i := 0; i < per; i++ {
+				if err := work(); err != nil {
+					return 0, err
+				}
+			}
+			times = append(times, time.Since(start).Nanoseconds()/int64(per))
+		}
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		return times[len(times)/2], nil
 	}
-	whole := time.Since(start).Nanoseconds() / int64(c.Iterations)
+	render, err := median(func() error { _, err := engine.Render(ch, top); return err })
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
+	whole, err := median(func() error { _, err := full(); return err })
+	if err != nil {
+		return map[string]interface{}{"error": err.Error()}
+	}
 	return map[string]interface{}{
 		"templates":          len(out),
 		"output_bytes":       bytes,

@@ -17,11 +17,6 @@ pub fn to_chart_value(v: &Value) -> Option<chart_model::Value> {
     to_value(v, true)
 }
 
-/// [`to_chart_value`] for values holding no host struct (`None` if one is met).
-pub(super) fn plain_chart_value(v: &Value) -> Option<chart_model::Value> {
-    to_value(v, false)
-}
-
 fn to_value(v: &Value, structs: bool) -> Option<chart_model::Value> {
     if structs && super::marshal::marshals_itself(v) {
         let text = super::marshal::json_text(v)?.ok()?;
@@ -97,51 +92,9 @@ pub(super) fn must_to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<V
     Ok(Value::from(text.strip_suffix('\n').map(str::to_owned).unwrap_or(text)))
 }
 
-/// `toYamlPretty`: go-yaml v3 with an indent of 2, which puts sequences under their key.
-/// This port writes Helm's `toYaml` and indents sequence items below mapping keys.
+/// `toYamlPretty`: go-yaml v3 with an indent of 2 (see [`super::yaml_pretty`]).
 pub(super) fn to_yaml_pretty(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
-    let Some(text) = yaml_text(&a[0]) else { return Ok(Value::string("")) };
-    Ok(Value::from(indent_sequences(&text)))
-}
-
-/// Indents every block sequence that sits directly under a mapping key by two spaces.
-fn indent_sequences(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    // The indents of the sequences being shifted, and how much they have been shifted so far.
-    let mut shifts: Vec<(usize, usize)> = Vec::new();
-    let mut prev_key_indent: Option<usize> = None;
-    for line in text.split('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let rest = &line[indent..];
-        let is_item = rest.starts_with("- ") || rest == "-";
-        while let Some(&(at, _)) = shifts.last() {
-            if indent < at || (indent == at && !is_item) {
-                shifts.pop();
-            } else {
-                break;
-            }
-        }
-        if is_item && prev_key_indent == Some(indent) && shifts.last().is_none_or(|&(at, _)| at != indent) {
-            let base = shifts.last().map_or(0, |&(_, s)| s);
-            shifts.push((indent, base + 2));
-        }
-        let shift = shifts.last().map_or(0, |&(_, s)| s);
-        if !line.is_empty() {
-            out.extend(std::iter::repeat_n(' ', shift));
-        }
-        out.push_str(line);
-        out.push('\n');
-        // A key ending its line opens a block below it; after `- ` items the key sits further right.
-        let mut key_col = indent;
-        let mut key = rest;
-        while let Some(after) = key.strip_prefix("- ") {
-            key_col += 2;
-            key = after;
-        }
-        prev_key_indent = key.ends_with(':').then_some(key_col);
-    }
-    out.pop();
-    out
+    Ok(Value::from(super::yaml_pretty::to_yaml_pretty(&a[0]).unwrap_or_default()))
 }
 
 pub(super) fn from_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
@@ -211,15 +164,4 @@ pub(super) fn from_json_array(_: &mut CallContext<'_, '_>, a: &[Value]) -> Resul
         ))]),
         Err(e) => Value::list(vec![Value::from(e.to_string())]),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::indent_sequences;
-
-    #[test]
-    fn sequences_move_under_their_key() {
-        assert_eq!(indent_sequences("a:\n- 1\n- b:\n  - x\nc: 2"), "a:\n  - 1\n  - b:\n      - x\nc: 2");
-        assert_eq!(indent_sequences("- 1\n- a:\n  - x"), "- 1\n- a:\n    - x");
-    }
 }

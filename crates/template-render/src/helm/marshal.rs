@@ -28,25 +28,9 @@ fn own_json(v: &Value) -> Option<Result<String, String>> {
     )
 }
 
-/// Whether a value holds, anywhere inside, a host object that marshals itself.
-fn holds_marshaler(v: &Value) -> bool {
-    match v {
-        Value::List(l) => l.iter().any(holds_marshaler),
-        Value::Map(m) => m.snapshot().values().any(holds_marshaler),
-        Value::Object(o) => {
-            marshals_itself(v)
-                || (o.kind() == Kind::Slice && o.elements().unwrap_or_default().iter().any(holds_marshaler))
-        }
-        _ => false,
-    }
-}
-
-/// `json.Marshal(v)`: `None` when a value inside has no JSON form here (functions, channels).
+/// `json.Marshal(v)`, written straight from the template value (host structs through their
+/// JSON form); the error is Go's.
 pub fn json_text(v: &Value) -> Option<Result<String, String>> {
-    if !holds_marshaler(v) {
-        let plain = super::convert::plain_chart_value(v)?;
-        return Some(chart_model::json::to_string(&plain).map_err(|e| e.to_string()));
-    }
     Some(crate::sprig::json::marshal(v, crate::sprig::json::COMPACT))
 }
 

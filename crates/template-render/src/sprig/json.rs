@@ -78,6 +78,16 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
                 return Ok(());
             }
             match o.kind() {
+                // encoding/json writes a []byte as base64 text.
+                Kind::Slice if o.type_name() == "[]uint8" => {
+                    use base64::Engine as _;
+                    let bytes: Vec<u8> = elements(v)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|e| e.as_uint().and_then(|b| u8::try_from(b).ok()).unwrap_or(0))
+                        .collect();
+                    write_string(out, &base64::engine::general_purpose::STANDARD.encode(bytes), style.escape_html);
+                }
                 Kind::Slice => write_list(out, &elements(v).unwrap_or_default(), style, depth, open)?,
                 Kind::Map => {
                     let mut entries: Vec<(String, Value)> =
