@@ -457,9 +457,36 @@ pub struct GetManifestArgs {
 /// Runs a release command on a fresh runtime.
 pub fn run(command: ReleaseCommand) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let out = runtime.block_on(dispatch(command))?;
+    // As helm, an install or upgrade stops on SIGINT or SIGTERM with its revision recorded failed.
+    let cancellable = match &command {
+        ReleaseCommand::Install(a) => a.args.first().map(|n| (n.clone(), "INSTALLATION FAILED")),
+        ReleaseCommand::Upgrade(a) => Some((a.release.clone(), "UPGRADE FAILED")),
+        _ => None,
+    };
+    let out = runtime.block_on(async {
+        let Some((name, failed)) = cancellable else { return dispatch(command).await };
+        tokio::select! {
+            out = dispatch(command) => out,
+            signal = interrupted() => {
+                signal?;
+                std::io::stdout().lock().write_all(format!("Release {name} has been cancelled.\n").as_bytes())?;
+                // The dropped operation marks its revision failed and lets its lock go: wait for both.
+                helm_core::operation::settle(Duration::from_secs(10)).await;
+                Err(anyhow::anyhow!("{failed}: context canceled"))
+            }
+        }
+    })?;
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
+}
+
+/// The first SIGINT or SIGTERM.
+async fn interrupted() -> Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => Ok(r?),
+        _ = terminate.recv() => Ok(()),
+    }
 }
 
 /// With `--debug`, helm-core's and kube-apply's progress events go to stderr.

@@ -1,7 +1,8 @@
 //! A `helmrs upgrade --wait` killed (SIGKILL) while its revision is `pending-upgrade`: the lock it
 //! held refuses the next operation until its Lease expires, then the next rollback marks the
 //! revision failed and goes on; nothing is left stuck, and the real `helm` (HELM_API_TEST_HELM)
-//! shows the same history. The killed run's `--debug` stderr shows the wait's progress.
+//! shows the same history. The killed run's `--debug` stderr shows the wait's progress. A SIGTERM
+//! instead ends the upgrade as helm's does: cancelled, recorded failed, its lock let go.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, clippy::panic)]
 
@@ -155,7 +156,54 @@ fn killed_upgrade_leaves_nothing_stuck() {
     }
     t.helm(&["upgrade", "app", &lifecycle, "--set", "hook.enabled=false,message=after"]);
     assert_eq!(t.history("app").last().unwrap().1, "deployed");
-    t.helmrs(&["uninstall", "app"]);
+
+    // SIGTERM instead: as helm, the upgrade says it was cancelled, records its revision failed
+    // with Helm's text and lets its lock go, so the next operation needs no wait.
+    let mut outcomes = Vec::new();
+    for (program, release) in [(t.helm.clone(), "hl"), (env!("CARGO_BIN_EXE_helmrs").to_owned(), "app")] {
+        if release == "hl" {
+            t.helm(&["install", "hl", &lifecycle, "--set", "hook.enabled=false"]);
+        }
+        let child = t
+            .command(&program, &["upgrade", release, &stuck, "--wait", "--timeout", "5m"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning an upgrade");
+        let started = Instant::now();
+        while t.history(release).last().is_none_or(|r| r.1 != "pending-upgrade") {
+            assert!(started.elapsed() < Duration::from_secs(120), "{release} never got pending");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        // Let it reach its wait, then stop it.
+        std::thread::sleep(Duration::from_secs(2));
+        let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill -TERM");
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let last = t.history(release).last().cloned().unwrap();
+        outcomes.push((
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).replace(release, "NAME"),
+            String::from_utf8_lossy(&out.stderr).replace(release, "NAME"),
+            last.1,
+            last.2.replace(release, "NAME"),
+        ));
+    }
+    assert_eq!(
+        outcomes[1],
+        (
+            false,
+            "Release NAME has been cancelled.\n".to_owned(),
+            "Error: UPGRADE FAILED: context canceled\n".to_owned(),
+            "failed".to_owned(),
+            "Upgrade \"NAME\" failed: context canceled".to_owned()
+        )
+    );
+    assert_eq!(outcomes[0], outcomes[1], "helm / helmrs");
+    let started = Instant::now();
+    assert_eq!(t.helmrs(&["rollback", "app"]), "Rollback was a success! Happy Helming!\n");
+    assert!(started.elapsed() < Duration::from_secs(LOCK_TTL_SECONDS), "the lock was let go at once");
+    t.helmrs(&["uninstall", "app", "hl"]);
     let _ = Command::new("kubectl")
         .args(["--kubeconfig", &t.kubeconfig, "delete", "namespace", &ns, "--wait=false"])
         .output();

@@ -244,7 +244,7 @@ impl Install {
         let guard = PendingGuard::new(
             storage.clone(),
             &release,
-            format!("Release {name:?} failed: the operation was cancelled"),
+            format!("Release {name:?} failed: context canceled"),
         );
         let result = self.perform(&mut release, &mut resources, &adopted, &apply).await;
         match result {

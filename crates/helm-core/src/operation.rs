@@ -160,6 +160,21 @@ pub async fn with_lock<T, E: From<Error>>(
     result
 }
 
+/// How many cancelled revisions are being marked failed right now (see [`settle`]).
+static FAILING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Waits (up to `timeout`) until the revisions of cancelled operations are recorded failed: a
+/// process that cancels an operation (a CLI on SIGINT, a server shutting down) calls this before
+/// it exits, so that nothing is left `pending-*`.
+/// Their locks are let go too.
+pub async fn settle(timeout: Duration) {
+    let deadline = std::time::Instant::now() + timeout;
+    while FAILING.load(std::sync::atomic::Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    release_storage::lock::settle(deadline.saturating_duration_since(std::time::Instant::now())).await;
+}
+
 /// Marks a stored pending revision failed if the operation is dropped (cancelled, timed out)
 /// before it [`PendingGuard::disarm`]s.
 pub struct PendingGuard {
@@ -188,10 +203,12 @@ impl Drop for PendingGuard {
         tracing::warn!(target: "helm_core", event = "cancelled", release = %release.name, revision = release.version,
             "operation cancelled; marking revision {} failed", release.version);
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            FAILING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             handle.spawn(async move {
                 if let Err(e) = storage.update(&release).await {
                     tracing::error!(target: "helm_core", error = %e, "could not mark a cancelled revision failed");
                 }
+                FAILING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
             });
         }
     }

@@ -219,7 +219,7 @@ impl Upgrade {
         let guard = PendingGuard::new(
             storage.clone(),
             &upgraded,
-            format!("Upgrade {name:?} failed: the operation was cancelled"),
+            format!("Upgrade {name:?} failed: context canceled"),
         );
         let result = self.perform(&mut upgraded, &original, &mut resources, &apply).await;
         match result {

@@ -85,14 +85,28 @@ impl ReleaseLock {
     }
 }
 
+/// How many dropped Lease locks are being let go right now (see [`settle`]).
+static RELEASING: AtomicU64 = AtomicU64::new(0);
+
+/// Waits (up to `timeout`) until the Leases of dropped locks are deleted: a process about to exit
+/// after cancelling an operation calls this, so the next operation need not wait for them to expire.
+pub async fn settle(timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while RELEASING.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 impl Drop for ReleaseLock {
     fn drop(&mut self) {
         if let Some(Held::Lease(lease)) = self.held.take() {
             lease.renew.abort();
             if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                RELEASING.fetch_add(1, Ordering::SeqCst);
                 handle.spawn(async move {
                     // Best effort: if this fails the Lease expires on its own.
                     let _ = lease.release().await;
+                    RELEASING.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         }

@@ -272,7 +272,7 @@ async fn concurrent_and_cancelled_operations_leave_nothing_pending() {
     let last = release_info::status(&t.config, "busy", 0).await.unwrap();
     assert_eq!(last.version, 3);
     assert_eq!(last.status(), Status::Failed);
-    assert_eq!(last.info.unwrap().description, "Upgrade \"busy\" failed: the operation was cancelled");
+    assert_eq!(last.info.unwrap().description, "Upgrade \"busy\" failed: context canceled");
     // A revision left pending by a process that died (no lock held) is marked failed by the next operation.
     let mut stale = release_info::status(&t.config, "busy", 3).await.unwrap();
     stale.set_status(Status::PendingRollback, "Rollback to 1");
