@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: helm-api's benchmarks next to real Helm doing the same work in the same run.
+//! `cargo xtask bench`: helm-api's benchmarks next to real Helm doing the same work in the same run:
+//! loading and coalescing a packaged chart, rendering every test chart, `helmrs template` as a process.
 
 use std::path::Path;
 
@@ -22,5 +23,51 @@ pub fn run(root: &Path) -> Result<()> {
     println!("  helm-api  {:8.2} ms/iter   peak RSS {:6.1} MiB", ms(&ours), mib(&ours));
     println!("  Helm      {:8.2} ms/iter   peak RSS {:6.1} MiB", ms(&helm), mib(&helm));
     println!("  helm-api is {:.1}x faster", ms(&helm) / ms(&ours));
+    // The oracle is built: the render benchmark runs it for Helm's side.
+    render(root)
+}
+
+/// Renders every test chart (template-render's `render_chart` bench) next to Helm's
+/// engine.Render in the same run, then `helmrs template` against `helm template` as processes.
+fn render(root: &Path) -> Result<()> {
+    output_of(root, "cargo", &["build", "--release", "--quiet", "-p", "helmrs"])?;
+    let out = output_of(root, "cargo", &["bench", "--quiet", "-p", "template-render", "--bench", "render_chart"])?;
+    let s: Value = serde_json::from_str(out.lines().last().context("the render benchmark printed nothing")?)?;
+    let ms = |k: &str| s[k].as_f64().unwrap_or(f64::NAN) / 1e6;
+    let mib = |k: &str| s[k].as_f64().unwrap_or(f64::NAN) / 1024.0;
+    println!(
+        "render all {} test charts (medians; charts failing on purpose skipped: {}):",
+        s["charts_measured"], s["charts_skipped"]
+    );
+    println!(
+        "  helm-api  render {:8.2} ms   load+render {:8.2} ms   peak RSS {:6.1} MiB",
+        ms("all_charts_render_ns"),
+        ms("all_charts_load_and_render_ns"),
+        mib("peak_rss_kib")
+    );
+    println!(
+        "  Helm      render {:8.2} ms   load+render {:8.2} ms   peak RSS {:6.1} MiB",
+        ms("helm_all_charts_render_ns"),
+        ms("helm_all_charts_load_and_render_ns"),
+        mib("helm_peak_rss_kib")
+    );
+    println!("  helm-api is {}x faster (render), {}x (load+render)", s["render_speedup"], s["load_and_render_speedup"]);
+    if !s["process_chart"].is_null() {
+        let us = |k: &str| s[k].as_f64().unwrap_or(f64::NAN) / 1e3;
+        println!("`template` as a process on the largest chart (median of {} runs):", s["process_runs"]);
+        println!(
+            "  helmrs    {:8.2} ms   peak RSS {:6.1} MiB",
+            us("helmrs_template_us"),
+            mib("helmrs_template_max_rss_kib")
+        );
+        println!(
+            "  helm      {:8.2} ms   peak RSS {:6.1} MiB",
+            us("helm_template_us"),
+            mib("helm_template_max_rss_kib")
+        );
+        println!("  helmrs is {}x faster", s["process_speedup"]);
+    } else {
+        println!("(no helm binary: set HELM_BIN or HELM_API_TEST_HELM for the process comparison)");
+    }
     Ok(())
 }

@@ -13,7 +13,8 @@
 //!
 //! Knobs: `BENCH_ITERATIONS` (per chart, default 50), `BENCH_ROUNDS` (5), `BENCH_CHART` (one chart
 //! by name), `BENCH_NO_HELM`, `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
-//! `HELM_BIN` (default `$HELM_API_TEST_HELM`) for the whole-process comparison, `BENCH_PROCESS_RUNS`
+//! `HELM_BIN` (default `$HELM_API_TEST_HELM`, else the cluster cache's helm v3.22.0) for the
+//! whole-process comparison, `BENCH_PROCESS_RUNS`
 //! (default 20) runs each.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
@@ -283,7 +284,15 @@ fn main() {
     // Whole processes on the largest chart.
     let runs = std::env::var("BENCH_PROCESS_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(20);
     let helmrs_bin = std::env::var_os("HELMRS_BIN").map_or_else(|| target.join("release/helmrs"), PathBuf::from);
-    let helm_bin = std::env::var_os("HELM_BIN").or_else(|| std::env::var_os("HELM_API_TEST_HELM")).map(PathBuf::from);
+    let cached_helm = std::env::var_os("HELM_API_CLUSTER_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/helm-api/cluster")))
+        .map(|c| c.join("helm-v3.22.0/bin/helm"))
+        .filter(|p| p.exists());
+    let helm_bin = std::env::var_os("HELM_BIN")
+        .or_else(|| std::env::var_os("HELM_API_TEST_HELM"))
+        .map(PathBuf::from)
+        .or(cached_helm);
     let process = match (helmrs_bin.exists(), helm_bin) {
         (true, Some(helm_bin)) if runs > 0 && (only.is_empty() || only == "large") => {
             let ours = process_runs(&helmrs_bin, &large, runs);
