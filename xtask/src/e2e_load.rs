@@ -178,6 +178,8 @@ pub fn run(
         ("ListRelease (1,001)", format!("{base}/v1/load/release"), LIST_REQUESTS, LIST_CONCURRENCY),
     ];
     for (label, url, n, c) in http_series {
+        // Per-request CSV (response time in seconds, status code), percentiles computed here.
+        let started = Instant::now();
         let out = output(Command::new(&hey).args([
             "-n",
             &n.to_string(),
@@ -185,18 +187,25 @@ pub fn run(
             &c.to_string(),
             "-t",
             "120",
+            "-o",
+            "csv",
             "-H",
             &format!("Authorization: Bearer {}", server.token),
             &url,
         ]))?;
-        let (rps, p50, p99, ok) = parse_hey(&out).with_context(|| format!("hey output: {out}"))?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let (mut times, ok) = parse_hey_csv(&out);
+        times.sort_by(f64::total_cmp);
+        if times.is_empty() {
+            bail!("hey: no requests measured: {out}");
+        }
         figures.push(Figures {
             what: format!("HTTP {label}"),
             requests: n,
             errors: n - ok.min(n),
-            rps,
-            p50_ms: p50,
-            p99_ms: p99,
+            rps: times.len() as f64 / elapsed,
+            p50_ms: percentile(&times, 50.0) * 1000.0,
+            p99_ms: percentile(&times, 99.0) * 1000.0,
             hwm_kib: server.memory_kib()?.0,
         });
         eprintln!("e2e load: HTTP {label} done");
@@ -251,30 +260,36 @@ fn server_is_release(server: &Server) -> bool {
     std::fs::read_link(format!("/proc/{}/exe", server.pid())).is_ok_and(|p| p.to_string_lossy().contains("/release/"))
 }
 
-/// (requests/s, p50 ms, p99 ms, 200 responses) from hey's summary.
-fn parse_hey(out: &str) -> Option<(f64, f64, f64, usize)> {
-    let mut rps = None;
-    let (mut p50, mut p99) = (None, None);
+/// The response times (seconds) and the number of 200 answers from hey's CSV
+/// (`response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset`).
+fn parse_hey_csv(out: &str) -> (Vec<f64>, usize) {
+    let mut times = Vec::new();
     let mut ok = 0;
-    for line in out.lines().map(str::trim) {
-        if let Some(v) = line.strip_prefix("Requests/sec:") {
-            rps = v.trim().parse().ok();
-        } else if let Some(v) = line.strip_prefix("50% in ") {
-            p50 = v.trim_end_matches(" secs").trim().parse::<f64>().ok().map(|s| s * 1000.0);
-        } else if let Some(v) = line.strip_prefix("99% in ") {
-            p99 = v.trim_end_matches(" secs").trim().parse::<f64>().ok().map(|s| s * 1000.0);
-        } else if let Some(v) = line.strip_prefix("[200]") {
-            ok = v.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    for line in out.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        if let (Some(t), Some(code)) = (fields.first(), fields.get(6)) {
+            if let Ok(t) = t.trim().parse::<f64>() {
+                times.push(t);
+            }
+            if code.trim() == "200" {
+                ok += 1;
+            }
         }
     }
-    Some((rps?, p50?, p99?, ok))
+    (times, ok)
+}
+
+/// The nearest-rank percentile of sorted samples.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 /// ghz and hey, installed with `go install` from the Go module proxy into target/e2e/gobin when missing.
 fn tools(root: &Path) -> Result<(PathBuf, PathBuf)> {
     let gobin = root.join("target/e2e/gobin");
     let mut found = Vec::new();
-    for (name, module) in [("ghz", "github.com/bojand/ghz/cmd/ghz@v0.93.0"), ("hey", "github.com/rakyll/hey@v0.1.5")] {
+    for (name, module) in [("ghz", "github.com/bojand/ghz/cmd/ghz@v0.120.0"), ("hey", "github.com/rakyll/hey@v0.1.5")] {
         let bin = gobin.join(name);
         if !bin.is_file() {
             let go = find("go")
