@@ -307,6 +307,25 @@ fn http_repository_commands_match_helm() {
         pair.same(args);
     }
     pair.same_error(&["search", "repo", "nothing-like-this", "--fail-on-no-result"]);
+    // A repository whose cached index is gone: skipped with Helm's two warnings.
+    for tool in [&pair.helm, &pair.ours] {
+        std::fs::rename(
+            tool.home.join("cache/repository/public-index.yaml"),
+            tool.home.join("cache/repository/public-index.yaml.away"),
+        )
+        .unwrap();
+    }
+    let (want, got) = (pair.helm.run(&["search", "repo", "tools"]), pair.ours.run(&["search", "repo", "tools"]));
+    assert_eq!((got.ok, &got.stdout), (want.ok, &want.stdout), "search with a missing index");
+    let home_free = |o: &Output, t: &Tool| o.stderr.replace(t.home.to_str().unwrap(), "HOME");
+    assert_eq!(home_free(&got, &pair.ours), home_free(&want, &pair.helm), "warnings for a missing index");
+    for tool in [&pair.helm, &pair.ours] {
+        std::fs::rename(
+            tool.home.join("cache/repository/public-index.yaml.away"),
+            tool.home.join("cache/repository/public-index.yaml"),
+        )
+        .unwrap();
+    }
     pair.same_error(&["search", "repo", "--version", "not a constraint"]);
 
     for args in [

@@ -279,13 +279,23 @@ pub fn search_repositories(settings: &RepositorySettings, options: &SearchOption
     let mut indexes = Vec::new();
     let mut warnings = Vec::new();
     for entry in &settings.repositories {
-        match cached_index(entry, settings) {
+        let opened = ChartRepository::new(entry.clone(), &settings.cache_dir, settings.limits)
+            .and_then(|r| r.open_cached_index());
+        match opened {
             Ok(index) => indexes.push((entry.name.as_str(), index)),
-            Err(_) => warnings.push(format!("Repo {:?} is corrupt or missing. Try 'helm repo update'.", entry.name)),
+            Err(e) => {
+                warnings.push(format!("Repo {:?} is corrupt or missing. Try 'helm repo update'.", entry.name));
+                warnings.push(match e {
+                    repo_index::Error::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
+                        format!("open {path}: no such file or directory")
+                    }
+                    other => other.to_string(),
+                });
+            }
         }
     }
-    let repos: Vec<(&str, &IndexFile)> = indexes.iter().map(|(n, i)| (*n, i)).collect();
-    let results = repo_index::search_repositories(&repos, options).map_err(|e| Error::Options(e.to_string()))?;
+    let repos: Vec<(&str, &repo_index::CachedIndex)> = indexes.iter().map(|(n, i)| (*n, i)).collect();
+    let results = repo_index::search_cached(&repos, options).map_err(|e| Error::Options(e.to_string()))?;
     Ok(RepositorySearch { results, warnings })
 }
 

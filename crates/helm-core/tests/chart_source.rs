@@ -132,7 +132,7 @@ async fn repository_charts_through_basic_auth_and_tls() {
     .unwrap();
     let versions: Vec<&str> = found.results.iter().map(|r| r.chart.metadata.version.as_str()).collect();
     assert_eq!(versions, ["1.2.0", "1.1.0"]);
-    assert_eq!(found.warnings, ["Repo \"down\" is corrupt or missing. Try 'helm repo update'."]);
+    assert_eq!(found.warnings[0], "Repo \"down\" is corrupt or missing. Try 'helm repo update'.");
 }
 
 #[tokio::test]

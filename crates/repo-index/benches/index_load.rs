@@ -34,7 +34,9 @@ fn main() {
     println!("index: {} bytes, {} chart versions", yaml.len(), CHARTS * VERSIONS);
     drop(yaml);
     let me = std::env::current_exe().unwrap();
-    for phase in ["cold", "exact", "cache-write", "cached", "open-file", "open-get", "open-full", "search"] {
+    for phase in
+        ["cold", "exact", "cache-write", "cached", "open-file", "open-get", "open-full", "open-search", "search"]
+    {
         let out = Command::new(&me).args(["--phase", phase]).output().unwrap();
         print!("{}", String::from_utf8_lossy(&out.stdout));
         if !out.status.success() {
@@ -83,6 +85,11 @@ fn run_phase(phase: &str, file: &Path, dir: &Path) {
             "get" => {
                 let cv = opened.get("chart-0042", "^1").unwrap();
                 ("cached open + get one chart", format!("chart-0042 {}", cv.metadata.version))
+            }
+            "search" => {
+                let options = repo_index::SearchOptions { terms: vec!["database".into()], ..Default::default() };
+                let n = repo_index::search_cached(&[("bench", &opened)], &options).unwrap().len();
+                ("cached open + search \"database\"", format!("{n} results"))
             }
             _ => {
                 ("cached open + full decode", format!("{} versions", opened.to_loaded().unwrap().index.version_count()))

@@ -18,4 +18,4 @@ pub use error::{Error, Result};
 pub use getter::{DownloadLimits, Getter, Validators};
 pub use index::{CachedIndex, ChartVersion, IndexFile, LoadedIndex};
 pub use repo_file::{RepositoryEntry, RepositoryFile};
-pub use search::{SearchOptions, SearchResult, search_repositories};
+pub use search::{SearchOptions, SearchResult, search_cached, search_repositories};

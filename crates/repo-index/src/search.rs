@@ -13,7 +13,7 @@ use chart_model::semver::{Constraints, Version};
 use regex::Regex;
 
 use crate::error::{Error, Result};
-use crate::index::{ChartVersion, IndexFile};
+use crate::index::{CachedIndex, ChartVersion, IndexFile};
 
 /// Helm's `searchMaxScore`: matches scoring this or more are dropped.
 const MAX_SCORE: usize = 25;
@@ -49,70 +49,146 @@ pub struct SearchResult {
 
 /// Searches the indexes of `repos` (repository name, index) as `helm search repo`.
 pub fn search_repositories(repos: &[(&str, &IndexFile)], options: &SearchOptions) -> Result<Vec<SearchResult>> {
+    let mut candidates = Vec::new();
+    for (r, (repo, index)) in repos.iter().enumerate() {
+        for (name, versions) in &index.entries {
+            let fields = versions.iter().map(|cv| SearchFields {
+                name: cv.metadata.name.clone(),
+                version: cv.metadata.version.clone(),
+                description: cv.metadata.description.clone(),
+                keywords: cv.metadata.keywords.clone(),
+            });
+            add_chart(&mut candidates, repo, r, name, fields);
+        }
+    }
+    select(candidates, options)?
+        .into_iter()
+        .map(|(c, score)| {
+            let cv = repos[c.repo].1.entries.get(&c.chart).and_then(|v| v.get(c.position));
+            let cv = cv.ok_or_else(|| Error::Cache("search result out of range".into()))?;
+            Ok(SearchResult { name: c.full_name, score, chart: cv.clone() })
+        })
+        .collect()
+}
+
+/// Searches cached indexes as [`search_repositories`], decoding only the fields search
+/// reads, then the charts of the results.
+pub fn search_cached(repos: &[(&str, &CachedIndex)], options: &SearchOptions) -> Result<Vec<SearchResult>> {
+    let mut candidates = Vec::new();
+    for (r, (repo, index)) in repos.iter().enumerate() {
+        for name in index.chart_names() {
+            let fields = index.search_fields(name)?;
+            add_chart(&mut candidates, repo, r, name, fields.into_iter());
+        }
+    }
+    let mut decoded: std::collections::HashMap<(usize, String), Vec<ChartVersion>> = std::collections::HashMap::new();
+    let mut results = Vec::new();
+    for (c, score) in select(candidates, options)? {
+        let key = (c.repo, c.chart.clone());
+        if !decoded.contains_key(&key) {
+            let versions = repos[c.repo].1.chart_versions(&c.chart)?.unwrap_or_default();
+            decoded.insert(key.clone(), versions);
+        }
+        let cv = decoded.get(&key).and_then(|v| v.get(c.position));
+        let cv = cv.ok_or_else(|| Error::Cache("search result out of range".into()))?;
+        results.push(SearchResult { name: c.full_name, score, chart: cv.clone() });
+    }
+    Ok(results)
+}
+
+/// What search reads of a chart version.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SearchFields {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) description: String,
+    pub(crate) keywords: Vec<String>,
+}
+
+/// One searchable chart version.
+struct Candidate {
+    /// `repo/chart`.
+    full_name: String,
+    /// `name\vrepo/name\vdescription\vkeywords`.
+    line: String,
+    version: String,
+    repo: usize,
+    chart: String,
+    position: usize,
+}
+
+/// Adds a chart's versions; Helm keys its lines by name and version, so a
+/// repeated version keeps the last entry.
+fn add_chart(
+    out: &mut Vec<Candidate>,
+    repo: &str,
+    repo_number: usize,
+    chart: &str,
+    versions: impl Iterator<Item = SearchFields>,
+) {
+    let full = format!("{repo}/{chart}");
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (position, f) in versions.enumerate() {
+        let line = format!("{}{SEP}{repo}/{}{SEP}{}{SEP}{}", f.name, f.name, f.description, f.keywords.join(" "));
+        let candidate = Candidate {
+            full_name: full.clone(),
+            line,
+            version: f.version,
+            repo: repo_number,
+            chart: chart.to_string(),
+            position,
+        };
+        match seen.get(&candidate.version) {
+            Some(&i) => out[i] = candidate,
+            None => {
+                seen.insert(candidate.version.clone(), out.len());
+                out.push(candidate);
+            }
+        }
+    }
+}
+
+/// Scores, sorts and filters the candidates as Helm: the results with their scores.
+fn select(lines: Vec<Candidate>, options: &SearchOptions) -> Result<Vec<(Candidate, usize)>> {
     let version = match (options.version.is_empty(), options.devel) {
         (false, _) => options.version.clone(),
         (true, true) => ">0.0.0-0".to_string(),
         (true, false) => ">0.0.0".to_string(),
     };
-    // Helm keys its lines by name and version, so a repeated version keeps the last entry.
-    let mut lines: Vec<(String, String, &ChartVersion)> = Vec::new();
-    for (repo, index) in repos {
-        for (name, versions) in &index.entries {
-            let full = format!("{repo}/{name}");
-            let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-            for cv in versions {
-                let line = format!(
-                    "{}{SEP}{repo}/{}{SEP}{}{SEP}{}",
-                    cv.metadata.name,
-                    cv.metadata.name,
-                    cv.metadata.description,
-                    cv.metadata.keywords.join(" ")
-                );
-                match seen.get(cv.metadata.version.as_str()) {
-                    Some(&i) => lines[i] = (full.clone(), line, cv),
-                    None => {
-                        seen.insert(&cv.metadata.version, lines.len());
-                        lines.push((full.clone(), line, cv));
-                    }
-                }
-            }
-        }
-    }
-    let mut found: Vec<(String, usize, &ChartVersion)> = Vec::new();
+    let mut found: Vec<(Candidate, usize)> = Vec::new();
     if options.terms.is_empty() {
-        found = lines.into_iter().map(|(name, _, cv)| (name, 0, cv)).collect();
+        found = lines.into_iter().map(|c| (c, 0)).collect();
     } else {
         let term = options.terms.join(" ");
         if options.regexp {
             let re = Regex::new(&term).map_err(|e| Error::Regex(go_regexp_error(&e.to_string(), &term)))?;
-            for (name, line, cv) in lines {
-                if let Some(m) = re.find(&line) {
-                    let score = score(m.start(), &line);
+            for c in lines {
+                if let Some(m) = re.find(&c.line) {
+                    let score = score(m.start(), &c.line);
                     if score < MAX_SCORE {
-                        found.push((name, score, cv));
+                        found.push((c, score));
                     }
                 }
             }
         } else {
             let term = term.to_lowercase();
-            for (name, line, cv) in lines {
-                let lower = line.to_lowercase();
+            for c in lines {
+                let lower = c.line.to_lowercase();
                 if let Some(at) = lower.find(&term) {
                     let score = score(at, &lower);
                     if score < MAX_SCORE {
-                        found.push((name, score, cv));
+                        found.push((c, score));
                     }
                 }
             }
         }
     }
-    let parsed: Vec<Option<Version>> =
-        found.iter().map(|(_, _, cv)| Version::parse(&cv.metadata.version).ok()).collect();
+    let parsed: Vec<Option<Version>> = found.iter().map(|(c, _)| Version::parse(&c.version).ok()).collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| {
-        let (na, sa, _) = &found[a];
-        let (nb, sb, _) = &found[b];
-        sa.cmp(sb).then_with(|| na.cmp(nb)).then_with(|| match (&parsed[a], &parsed[b]) {
+        let (ca, sa) = &found[a];
+        let (cb, sb) = &found[b];
+        sa.cmp(sb).then_with(|| ca.full_name.cmp(&cb.full_name)).then_with(|| match (&parsed[a], &parsed[b]) {
             (Some(va), Some(vb)) => vb.cmp(va),
             _ => std::cmp::Ordering::Equal,
         })
@@ -120,19 +196,20 @@ pub fn search_repositories(repos: &[(&str, &IndexFile)], options: &SearchOptions
     let constraint = Constraints::parse(&version)
         .map_err(|e| Error::Constraint(format!("an invalid version/constraint format: {e}")))?;
     let mut taken = std::collections::HashSet::new();
-    let mut results = Vec::new();
+    let mut kept_order = Vec::new();
     for i in order {
-        let (name, score, cv) = &found[i];
+        let name = &found[i].0.full_name;
         if !options.versions && taken.contains(name) {
             continue;
         }
         let Some(v) = &parsed[i] else { continue };
         if constraint.check(v) {
             taken.insert(name.clone());
-            results.push(SearchResult { name: name.clone(), score: *score, chart: (*cv).clone() });
+            kept_order.push(i);
         }
     }
-    Ok(results)
+    let mut slots: Vec<Option<(Candidate, usize)>> = found.into_iter().map(Some).collect();
+    Ok(kept_order.into_iter().filter_map(|i| slots[i].take()).collect())
 }
 
 /// How many separators come before byte `at` of `line`.

@@ -129,6 +129,21 @@ fn search_repo() {
                 "description": r.chart.metadata.description, "score": r.score})).collect::<Vec<_>>()}),
             Err(e) => serde_json::json!({"error": e.to_string()}),
         };
+        // The same search over the cached form (lazy decoding) gives the same results.
+        let cached: Vec<(&str, repo_index::CachedIndex)> = refs
+            .iter()
+            .map(|(n, i)| {
+                let loaded = repo_index::LoadedIndex { index: (*i).clone(), warnings: Vec::new() };
+                let bytes = repo_index::index::encode_cached(&loaded, "x");
+                (*n, repo_index::CachedIndex::decode(bytes, "x").unwrap())
+            })
+            .collect();
+        let cached_refs: Vec<(&str, &repo_index::CachedIndex)> = cached.iter().map(|(n, c)| (*n, c)).collect();
+        let direct = repo_index::search_repositories(&refs, &options).map_err(|e| e.to_string());
+        let lazy = repo_index::search_cached(&cached_refs, &options).map_err(|e| e.to_string());
+        if lazy != direct {
+            failures.push(format!("{}: search_cached differs from search_repositories", case["name"]));
+        }
         let mut want = want.clone();
         want.as_object_mut().unwrap().remove("name");
         if got != want {

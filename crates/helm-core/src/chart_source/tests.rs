@@ -111,7 +111,8 @@ async fn cached_index_selects_versions() {
     assert_eq!(found.results[0].chart.metadata.version, "1.1.0");
     let s2 = settings(&t.0, &[("stable", "http://127.0.0.1:1/charts"), ("gone", "http://127.0.0.1:1/gone")]);
     let found = search_repositories(&s2, &SearchOptions::default()).unwrap();
-    assert_eq!(found.warnings, vec!["Repo \"gone\" is corrupt or missing. Try 'helm repo update'.".to_string()]);
+    assert_eq!(found.warnings[0], "Repo \"gone\" is corrupt or missing. Try 'helm repo update'.");
+    assert_eq!(found.warnings[1], format!("open {}: no such file or directory", t.0.join("gone-index.yaml").display()));
 }
 
 #[tokio::test]

@@ -233,6 +233,17 @@ impl CachedIndex {
         self.charts.get(name).map(|&(n, start, end)| self.decode_chart(n, start, end)).transpose()
     }
 
+    /// What search reads of each version of chart `name` (no other field is decoded).
+    pub(crate) fn search_fields(&self, name: &str) -> Result<Vec<crate::search::SearchFields>> {
+        let Some(&(n, start, end)) = self.charts.get(name) else { return Ok(Vec::new()) };
+        let mut r = Reader { data: &self.data[..end], pos: start, strings: &self.strings };
+        let mut out = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            out.push(r.search_fields()?);
+        }
+        Ok(out)
+    }
+
     /// The version of chart `name` that `version` selects, as [`IndexFile::get`], decoding that chart only.
     pub fn get(&self, name: &str, version: &str) -> Result<ChartVersion> {
         let versions = self.chart_versions(name)?.ok_or(Error::NoChartName)?;
@@ -557,6 +568,54 @@ impl<'a> Reader<'a> {
             md.dependencies.push(d);
         }
         Ok(ChartVersion { metadata: md, urls, created, removed: flags & 2 != 0, digest })
+    }
+
+    /// A string index, checked but not decoded.
+    fn skip_str(&mut self) -> Result<()> {
+        let id = self.varint()?;
+        usize::try_from(id)
+            .ok()
+            .filter(|i| *i < self.strings.len())
+            .map(|_| ())
+            .ok_or_else(|| Error::Cache("bad string index".into()))
+    }
+
+    fn skip_strs(&mut self, per_item: usize) -> Result<()> {
+        let n = self.len()?;
+        for _ in 0..n * per_item {
+            self.skip_str()?;
+        }
+        Ok(())
+    }
+
+    /// A chart version read as [`Self::chart_version`] does, keeping only what search reads.
+    fn search_fields(&mut self) -> Result<crate::search::SearchFields> {
+        let name = self.str()?;
+        self.skip_str()?;
+        let version = self.str()?;
+        let description = self.str()?;
+        for _ in 0..9 {
+            self.skip_str()?;
+        }
+        self.byte()?;
+        self.skip_strs(1)?;
+        let keywords = self.strs()?;
+        self.skip_strs(1)?;
+        self.skip_strs(2)?;
+        self.skip_strs(3)?;
+        let n = self.len()?;
+        for _ in 0..n {
+            for _ in 0..5 {
+                self.skip_str()?;
+            }
+            self.byte()?;
+            self.skip_strs(1)?;
+            let n = self.len()?;
+            for _ in 0..n {
+                self.value(0)?;
+            }
+        }
+        Ok(crate::search::SearchFields { name, version, description, keywords })
     }
 
     fn value(&mut self, depth: usize) -> Result<Value> {
