@@ -85,14 +85,38 @@ async fn pull(a: &PullArgs, reference: &str) -> Result<()> {
         std::fs::create_dir_all(&a.destination).with_context(|| a.destination.display().to_string())?;
         return write_atomic(&a.destination.join(&archive.file_name), &archive.data);
     }
-    let ud = if a.untardir.is_absolute() { a.untardir.clone() } else { a.destination.join(&a.untardir) };
+    let ud = if a.untardir.is_absolute() { a.untardir.clone() } else { go_join(&a.destination, &a.untardir) };
     let base = reference.rsplit('/').next().unwrap_or(reference);
-    let check = if ud == Path::new(".") { PathBuf::from(base) } else { ud.join(base) };
+    let check = if ud == Path::new(".") { PathBuf::from(base) } else { go_join(&ud, Path::new(base)) };
     if check.exists() {
         bail!("failed to untar: a file or directory with the name {} already exists", check.display());
     }
     std::fs::create_dir_all(&check).context("failed to untar (mkdir)")?;
     expand(&ud, &archive.data)
+}
+
+/// Go's `filepath.Join`: the parts joined, then cleaned (`.` and `..` resolved lexically).
+fn go_join(a: &Path, b: &Path) -> PathBuf {
+    let joined = a.join(b);
+    let text = joined.to_string_lossy();
+    let absolute = text.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in text.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    let body = parts.join("/");
+    match (absolute, body.is_empty()) {
+        (true, _) => PathBuf::from(format!("/{body}")),
+        (false, true) => PathBuf::from("."),
+        (false, false) => PathBuf::from(body),
+    }
 }
 
 /// Helm's `chartutil.Expand`: the archive's files, verbatim, under `dir/<chart name>`.
@@ -123,8 +147,10 @@ fn expand(dir: &Path, data: &[u8]) -> Result<()> {
 
 /// Runs `push`; what it prints on stdout (Helm reports on stderr).
 pub fn run_push(a: PushArgs) -> Result<String> {
-    if !a.remote.starts_with("oci://") {
-        bail!("scheme prefix missing from remote (e.g. \"oci://\")");
+    match a.remote.split_once("://") {
+        Some(("oci", _)) => {}
+        Some((scheme, _)) if !scheme.is_empty() => bail!("scheme {scheme:?} not supported"),
+        _ => bail!("scheme prefix missing from remote (e.g. \"oci://\")"),
     }
     let chart_path = &a.chart;
     if !chart_path.exists() {
@@ -170,4 +196,19 @@ pub fn run_push(a: PushArgs) -> Result<String> {
         }
     }
     Ok(String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_join_cleans() {
+        let j = |a: &str, b: &str| go_join(Path::new(a), Path::new(b)).display().to_string();
+        assert_eq!(j(".", "conflict"), "conflict");
+        assert_eq!(j(".", "."), ".");
+        assert_eq!(j("/tmp/x", "../y"), "/tmp/y");
+        assert_eq!(j("a", "../../b"), "../b");
+        assert_eq!(j("/", ".."), "/");
+    }
 }

@@ -381,6 +381,13 @@ fn http_repository_commands_match_helm() {
         assert_eq!(trees[1], trees[0], "pull {sub}");
     }
 
+    // Untarring over an existing folder is refused, as Helm does.
+    for tool in [&pair.helm, &pair.ours] {
+        std::fs::create_dir_all(tool.home.join("conflict/webapp")).unwrap();
+    }
+    let conflict = pair.same_error(&["pull", "private/webapp", "--untar", "--untardir", "conflict"]);
+    assert!(conflict.contains("already exists"), "{conflict}");
+
     // template from repo/chart.
     pair.same(&["template", "rel", "private/demo", "--version", "1.0.0", "--set", "message=hi"]);
     pair.same(&["template", "rel", "public/tools"]);
@@ -410,6 +417,17 @@ fn oci_registry_push_and_pull_both_ways() {
     let by_ours = package(&pair.helm, &write_chart(&dir.0, "oci-demo", "1.1.0+build.7", "Pushed by helmrs"), &packages);
     let prerelease = package(&pair.helm, &write_chart(&dir.0, "oci-demo", "2.0.0-beta.1", "Preview"), &packages);
 
+    // Bad push arguments fail with Helm's words.
+    let missing = dir.0.join("missing-1.0.0.tgz");
+    for bad in [
+        vec!["push", missing.to_str().unwrap(), remote.as_str()],
+        vec!["push", packages.to_str().unwrap(), remote.as_str()],
+        vec!["push", by_helm.to_str().unwrap(), "https://example.com/charts"],
+    ] {
+        let (want, got) = (pair.helm.run(&bad), pair.ours.run(&bad));
+        assert!(!want.ok && !got.ok, "{bad:?} should fail");
+        assert_eq!(got.stderr, want.stderr, "{bad:?}");
+    }
     // Without credentials the registry refuses a push.
     let out = pair.ours.run(&["push", by_ours.to_str().unwrap(), &remote, "--ca-file", &ca]);
     assert!(!out.ok, "anonymous push should fail");
