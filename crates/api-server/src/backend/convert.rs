@@ -225,6 +225,77 @@ mod tests {
     use super::*;
 
     #[test]
+    fn releases_keep_every_field() {
+        use release_storage::{HookDeletePolicy, HookEvent, HookExecution, HookPhase, ReleaseChart};
+        let mut chart = Chart::default();
+        chart.metadata.name = "demo".into();
+        chart.metadata.version = "1.2.3".into();
+        chart.metadata.app_version = "9".into();
+        chart.templates.push(chart_model::File { name: "templates/cm.yaml".into(), data: b"kind: ConfigMap".to_vec() });
+        let r = Release {
+            name: "web".into(),
+            namespace: "apps".into(),
+            version: 3,
+            chart: Some(ReleaseChart::from(chart)),
+            config: parse_values("a: 1\n").unwrap(),
+            manifest: "---\nkind: ConfigMap\n".into(),
+            hooks: vec![Hook {
+                name: "pre".into(),
+                kind: "Job".into(),
+                path: "demo/templates/job.yaml".into(),
+                events: vec![HookEvent::PostInstall],
+                delete_policies: vec![HookDeletePolicy::BeforeHookCreation],
+                weight: -5,
+                last_run: HookExecution {
+                    started_at: Time::from_unix(1_700_000_000, 5, 0),
+                    phase: HookPhase::Succeeded,
+                    ..HookExecution::default()
+                },
+                ..Hook::default()
+            }],
+            info: Some(Info {
+                first_deployed: Time::from_unix(1_700_000_000, 0, 3600),
+                last_deployed: Time::from_unix(1_700_000_100, 42, 0),
+                description: "Upgrade complete".into(),
+                status: Status::Deployed,
+                notes: "hi".into(),
+                ..Info::default()
+            }),
+            ..Release::default()
+        };
+        let p = release(&r);
+        assert_eq!((p.name.as_str(), p.namespace.as_str(), p.version), ("web", "apps", 3));
+        assert_eq!(p.config, "a: 1\n");
+        let info = p.info.unwrap();
+        assert_eq!(
+            (info.status.as_str(), info.description.as_str(), info.notes.as_str()),
+            ("deployed", "Upgrade complete", "hi")
+        );
+        assert_eq!(info.first_deployed, Some(pbjson_types::Timestamp { seconds: 1_700_000_000, nanos: 0 }));
+        assert_eq!(info.last_deployed, Some(pbjson_types::Timestamp { seconds: 1_700_000_100, nanos: 42 }));
+        assert_eq!(info.deleted, None);
+        let hook = &p.hooks[0];
+        assert_eq!(
+            (hook.events.as_slice(), hook.delete_policies.as_slice()),
+            (&["post-install".to_owned()][..], &["before-hook-creation".to_owned()][..])
+        );
+        assert_eq!(hook.weight, -5);
+        let run = hook.last_run.as_ref().unwrap();
+        assert_eq!((run.phase.as_str(), run.completed_at), ("Succeeded", None));
+        let metadata = p.chart.as_ref().unwrap().metadata.as_ref().unwrap();
+        assert_eq!((metadata.name.as_str(), metadata.version.as_str()), ("demo", "1.2.3"));
+        assert_eq!(p.chart.unwrap().templates[0].data, "kind: ConfigMap");
+        let summary = release_summary(&r);
+        assert!(summary.manifest.is_empty() && summary.hooks.is_empty());
+        assert!(summary.chart.as_ref().unwrap().templates.is_empty());
+        let status = release_status(&r);
+        assert_eq!(
+            (status.chart_name.as_str(), status.chart_version.as_str(), status.app_version.as_str()),
+            ("demo", "1.2.3", "9")
+        );
+    }
+
+    #[test]
     fn statuses_are_helm_words() {
         let (all, list) = statuses(&["deployed".into(), "pending-install".into()]).unwrap();
         assert!(!all);

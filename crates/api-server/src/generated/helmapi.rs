@@ -818,7 +818,9 @@ pub struct Progress {
     /// When it happened.
     #[prost(message, optional, tag = "1")]
     pub time: ::core::option::Option<::pbjson_types::Timestamp>,
-    /// The operation's phase (render, pre-install hooks, apply, wait, ...).
+    /// What happened, as helm-core and kube-apply name it: start, rendered,
+    /// created, applied, updated, waiting (fields ready/total), hook-started,
+    /// hook-succeeded, hook-failed, deleted, kept, recovered, done, failed.
     #[prost(string, tag = "2")]
     pub phase: ::prost::alloc::string::String,
     /// A human-readable message.
