@@ -241,11 +241,7 @@ impl Install {
         }
         release.set_status(Status::PendingInstall, "Initial install underway");
         storage.create(&release).await.map_err(storage_error)?;
-        let guard = PendingGuard::new(
-            storage.clone(),
-            &release,
-            format!("Release {name:?} failed: context canceled"),
-        );
+        let guard = PendingGuard::new(storage.clone(), &release, format!("Release {name:?} failed: context canceled"));
         let result = self.perform(&mut release, &mut resources, &adopted, &apply).await;
         match result {
             Ok(()) => {

@@ -216,11 +216,7 @@ impl Upgrade {
             prune_history(&storage, name, o.max_history).await?;
         }
         storage.create(&upgraded).await.map_err(storage_error)?;
-        let guard = PendingGuard::new(
-            storage.clone(),
-            &upgraded,
-            format!("Upgrade {name:?} failed: context canceled"),
-        );
+        let guard = PendingGuard::new(storage.clone(), &upgraded, format!("Upgrade {name:?} failed: context canceled"));
         let result = self.perform(&mut upgraded, &original, &mut resources, &apply).await;
         match result {
             Ok(()) => {
