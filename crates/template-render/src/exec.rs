@@ -899,7 +899,7 @@ impl<'t> State<'t> {
     /// The function a name calls (and whether it is a builtin), looked up once per function map.
     fn function(&self, id: &'t Identifier) -> Option<(&'t Function, bool)> {
         let funcs: &'t FuncMap = &self.set.funcs;
-        if let Some((map, f, builtin)) = id.resolved.get()
+        if let Some((map, f, builtin)) = id.resolved.get().map(|r| &**r)
             && *map == funcs.id()
         {
             return Some((f, *builtin));
@@ -907,7 +907,7 @@ impl<'t> State<'t> {
         let found = funcs.get(&id.name);
         if let Some((f, builtin)) = found {
             // Another map may have got there first; then this one looks the name up each time.
-            let _ = id.resolved.set((funcs.id(), *f, builtin));
+            let _ = id.resolved.set(Box::new((funcs.id(), *f, builtin)));
         }
         found
     }

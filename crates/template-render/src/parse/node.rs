@@ -203,7 +203,7 @@ pub struct Identifier {
     pub name: Box<str>,
     /// The function the name was last found to be, in the function map of that id, so that a
     /// call does not look the name up again.
-    pub(crate) resolved: OnceLock<(u64, Function, bool)>,
+    pub(crate) resolved: OnceLock<Box<(u64, Function, bool)>>,
 }
 
 /// A field path such as `.Values.image` (names without dots).
