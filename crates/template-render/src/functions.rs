@@ -1,7 +1,7 @@
 //! The names of the functions a Helm template may call, which the parser checks as Go does.
 
-/// A set of function names known to the parser.
-pub trait FunctionNames {
+/// A set of function names known to the parser; shared, as files may be parsed on several threads.
+pub trait FunctionNames: Sync {
     /// Whether `name` is a function.
     fn contains(&self, name: &str) -> bool;
 }
@@ -260,7 +260,7 @@ impl FunctionNames for HelmFunctions {
     }
 }
 
-impl<S: std::hash::BuildHasher> FunctionNames for std::collections::HashSet<String, S> {
+impl<S: std::hash::BuildHasher + Sync> FunctionNames for std::collections::HashSet<String, S> {
     fn contains(&self, name: &str) -> bool {
         std::collections::HashSet::contains(self, name)
     }
