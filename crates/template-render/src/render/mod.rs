@@ -12,6 +12,7 @@ mod glob;
 pub mod objects;
 mod values_type;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +22,7 @@ use chart_model::Chart;
 use crate::error::{Error, Result};
 use crate::exec::{MissingKey, TemplateSet};
 use crate::helm::{HelmHost, Lookup};
+use crate::parse::ParseOptions;
 use crate::registry::FuncMap;
 use crate::value::{Map, SharedMap, Value};
 
@@ -109,7 +111,7 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
         cb.cmp(&ca).then_with(|| b.cmp(a))
     });
 
-    let mut set = TemplateSet::with_shared_funcs(funcs);
+    let mut set = TemplateSet::with_shared_funcs(funcs.clone());
     set.set_name("gotpl");
     set.set_missing_key(if options.strict { MissingKey::Error } else { MissingKey::Zero });
     set.set_host(Arc::new(HelmHost {
@@ -118,19 +120,31 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
         enable_dns: options.enable_dns,
         lookup: options.lookup.clone(),
     }));
-    for &i in &order {
+    let jobs: Vec<usize> = order.iter().copied().filter(|&i| !is_partial(&collected[i].name)).collect();
+    let threads = thread_count(options.threads, &collected, &jobs);
+    // Files parse independently (the parser needs only the function names); their trees join
+    // the set in Helm's order, so redefinitions resolve as Helm resolves them.
+    let names: &FuncMap = &funcs;
+    let parsed = run_jobs(order.len(), threads, |k| {
+        let t = &collected[order[k]];
+        crate::parse::parse(&t.name, &t.text, &ParseOptions { left_delim: "", right_delim: "", functions: names })
+    });
+    for (&i, trees) in order.iter().zip(parsed) {
         let t = &collected[i];
-        set.parse(&t.name, &t.text, None).map_err(|e| Error::Render(cleanup_parse_error(&t.name, &e.to_string())))?;
+        match trees {
+            Some(Ok(trees)) => trees.into_iter().for_each(|tree| set.add_tree(tree)),
+            Some(Err(e)) => return Err(Error::Render(cleanup_parse_error(&t.name, &e.to_string()))),
+            None => return Err(Error::Render("parsing templates failed: a worker thread panicked".to_owned())),
+        }
     }
 
-    let jobs: Vec<usize> = order.into_iter().filter(|&i| !is_partial(&collected[i].name)).collect();
     // Helm executes one template after another over shared maps: a template that changes
     // them (Sprig's set, unset, merge...) is seen by the later ones. Such charts run in
     // Helm's order on the shared maps; the others run in parallel on per-template copies.
     let results = if changes_shared_maps(&collected, values, chart) {
         execute_in_order(&set, &collected, &jobs)
     } else {
-        execute_all(&set, &collected, &jobs, options.threads)
+        execute_all(&set, &collected, &jobs, threads)
     };
     let mut rendered = BTreeMap::new();
     for (&i, result) in jobs.iter().zip(results) {
@@ -176,10 +190,11 @@ struct Common {
     capabilities: Value,
 }
 
-/// One template to parse: its path, text, and the dot its chart gives it.
-struct Collected {
+/// One template to parse: its path, text (borrowed from the chart when it is UTF-8), and the
+/// dot its chart gives it.
+struct Collected<'c> {
     name: String,
-    text: String,
+    text: Cow<'c, str>,
     base_path: Arc<str>,
     dot: Arc<SharedMap>,
 }
@@ -209,13 +224,13 @@ fn table(values: &Value, name: &str) -> Option<Value> {
 }
 
 /// Helm's `recAllTpls`: the chart's dot, its subcharts' first (for `.Subcharts`), and its templates.
-fn collect(
-    chart: &Chart,
+fn collect<'c>(
+    chart: &'c Chart,
     parent_path: Option<&str>,
     parent_values: &Value,
     is_root: bool,
     common: &Common,
-    out: &mut Vec<Collected>,
+    out: &mut Vec<Collected<'c>>,
 ) -> Value {
     let values = if is_root {
         parent_values.clone()
@@ -244,7 +259,7 @@ fn collect(
         }
         out.push(Collected {
             name: join_path(&full_path, &t.name),
-            text: String::from_utf8_lossy(&t.data).into_owned(),
+            text: String::from_utf8_lossy(&t.data),
             base_path: base_path.clone(),
             dot: dot.clone(),
         });
@@ -312,7 +327,7 @@ fn strings_mention_writer(v: &chart_model::Value) -> bool {
 }
 
 /// Whether any template (or, through `tpl`, any values string or chart file) may change a shared map.
-fn changes_shared_maps(collected: &[Collected], values: &chart_model::Map, chart: &Chart) -> bool {
+fn changes_shared_maps(collected: &[Collected<'_>], values: &chart_model::Map, chart: &Chart) -> bool {
     let mut uses_tpl = false;
     for t in collected {
         if mentions_writer(&t.text) {
@@ -328,7 +343,7 @@ fn files_mention_writer(chart: &Chart) -> bool {
         || chart.dependencies.iter().any(files_mention_writer)
 }
 
-fn template_value(t: &Collected) -> Value {
+fn template_value(t: &Collected<'_>) -> Value {
     let mut template = Map::new();
     template.insert(Arc::from("Name"), Value::string(&t.name));
     template.insert(Arc::from("BasePath"), Value::String(t.base_path.clone()));
@@ -336,7 +351,7 @@ fn template_value(t: &Collected) -> Value {
 }
 
 /// Helm's loop: each template's chart map gets `Template` set, then the template runs on it.
-fn execute_in_order(set: &TemplateSet, collected: &[Collected], jobs: &[usize]) -> Vec<Result<String>> {
+fn execute_in_order(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usize]) -> Vec<Result<String>> {
     let mut results = Vec::with_capacity(jobs.len());
     for &i in jobs {
         let t = &collected[i];
@@ -351,47 +366,48 @@ fn execute_in_order(set: &TemplateSet, collected: &[Collected], jobs: &[usize]) 
     results
 }
 
-fn execute_one(set: &TemplateSet, t: &Collected) -> Result<String> {
+fn execute_one(set: &TemplateSet, t: &Collected<'_>) -> Result<String> {
     let mut dot = t.dot.snapshot();
     dot.insert(Arc::from("Template"), template_value(t));
     set.execute(&t.name, &values_type::values_map(dot))
 }
 
-/// Runs templates that change no shared map in parallel, each on a copy of its chart's map.
-/// Every chart map first gets the `Template` it holds when Helm runs the parent's templates
-/// (that of its last template; subcharts run before their parents), for `.Subcharts`.
-fn execute_all(set: &TemplateSet, collected: &[Collected], jobs: &[usize], threads: usize) -> Vec<Result<String>> {
-    for &i in jobs {
-        let t = &collected[i];
-        t.dot.insert(Arc::from("Template"), template_value(t));
+/// How many threads a render uses: `requested`, or (0) the machine's parallelism for charts
+/// with enough templates and text to repay starting threads.
+fn thread_count(requested: usize, collected: &[Collected<'_>], jobs: &[usize]) -> usize {
+    if requested != 0 {
+        return requested;
     }
-    let threads = if threads == 0 {
-        // A thread costs tens of microseconds to start (far more on a busy machine): only
-        // charts with much template text are worth splitting.
-        let text: usize = jobs.iter().map(|&i| collected[i].text.len()).sum();
-        if jobs.len() < PARALLEL_MIN_TEMPLATES || text < PARALLEL_MIN_BYTES {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        }
+    // A thread costs tens of microseconds to start (far more on a busy machine): only
+    // charts with much template text are worth splitting.
+    let text: usize = collected.iter().map(|t| t.text.len()).sum();
+    if jobs.len() < PARALLEL_MIN_TEMPLATES || text < PARALLEL_MIN_BYTES {
+        1
     } else {
-        threads
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     }
-    .min(jobs.len());
+}
+
+/// Runs `f(0..n)` on up to `threads` threads (each taking the next index when done), results
+/// in index order. A panicking job yields `None`.
+fn run_jobs<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<Option<T>> {
+    let threads = threads.min(n);
     if threads <= 1 {
-        return jobs.iter().map(|&i| execute_one(set, &collected[i])).collect();
+        return (0..n).map(|k| Some(f(k))).collect();
     }
     let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
-    let parts: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|s| {
+    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&i) = jobs.get(k) else { break };
-                        done.push((k, execute_one(set, &collected[i])));
+                        if k >= n {
+                            break;
+                        }
+                        done.push((k, f(k)));
                     }
                     done
                 })
@@ -403,6 +419,17 @@ fn execute_all(set: &TemplateSet, collected: &[Collected], jobs: &[usize], threa
         results[k] = Some(r);
     }
     results
+}
+
+/// Runs templates that change no shared map in parallel, each on a copy of its chart's map.
+/// Every chart map first gets the `Template` it holds when Helm runs the parent's templates
+/// (that of its last template; subcharts run before their parents), for `.Subcharts`.
+fn execute_all(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usize], threads: usize) -> Vec<Result<String>> {
+    for &i in jobs {
+        let t = &collected[i];
+        t.dot.insert(Arc::from("Template"), template_value(t));
+    }
+    run_jobs(jobs.len(), threads, |k| execute_one(set, &collected[jobs[k]]))
         .into_iter()
         .map(|r| {
             r.unwrap_or_else(|| Err(Error::Render("rendering template failed: a worker thread panicked".to_owned())))

@@ -54,6 +54,8 @@ pub fn run_case(case: &Json) -> Result<BTreeMap<String, String>, String> {
         },
         capabilities,
         strict: o["strict"].as_bool().unwrap_or(false),
+        // RENDER_THREADS=2 runs every case through the parallel parse and execution.
+        threads: std::env::var("RENDER_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0),
         ..RenderOptions::default()
     };
     render_chart(&chart, &values, &options).map_err(|e| e.to_string())
