@@ -287,6 +287,15 @@ fn http_repository_commands_match_helm() {
     pair.same_lines(&["repo", "update"]);
     pair.same(&["repo", "update", "public"]);
     pair.same_error(&["repo", "update", "nope"]);
+    // A repository whose index went away: Helm's failure lines, then success or the error.
+    std::fs::create_dir_all(nginx.www.join("gone")).unwrap();
+    std::fs::copy(nginx.www.join("public/index.yaml"), nginx.www.join("gone/index.yaml")).unwrap();
+    pair.same(&["repo", "add", "gone", &nginx.http("gone")]);
+    std::fs::remove_file(nginx.www.join("gone/index.yaml")).unwrap();
+    pair.same(&["repo", "update", "gone"]);
+    let failed = pair.same_error(&["repo", "update", "gone", "--fail-on-repo-update-fail"]);
+    assert!(failed.contains(&nginx.http("gone")), "{failed}");
+    pair.same(&["repo", "remove", "gone"]);
 
     for args in [
         &["search", "repo"][..],
