@@ -7,7 +7,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tonic::Code;
 
-use crate::releases::{Http, TestNamespace, chart, cluster, configmap_message, helm_app};
+use api_server::proto;
+
+use crate::releases::{Http, TestNamespace, authed, chart, cluster, configmap_message, grpc_client, helm_app};
 use crate::support::{KUBECONFIG, assert_error};
 
 /// Serves `index.yaml` and the demo chart's 0.1.0 and 0.2.0 archives; the repository's URL.
@@ -100,6 +102,57 @@ async fn chart_rpcs_over_a_real_http_repository() {
     assert_error(&missing, 404, Code::NotFound as i64);
     let missing = http.call("GET", "/v1/k/chart/other/demo", None).await;
     assert_error(&missing, 404, Code::NotFound as i64);
+
+    // The same over gRPC.
+    let mut client = grpc_client(http.router.clone()).await;
+    let repoinfo =
+        proto::RepoInfo { entrys: vec![proto::Entry { name: "local".into(), url: url.clone(), ..Default::default() }] };
+    client
+        .update_repo(authed(proto::UpdateRepoReq { context_name: "k".into(), repoinfo: Some(repoinfo) }))
+        .await
+        .unwrap();
+    let found = client
+        .search(authed(proto::SearchReq {
+            context_name: "k".into(),
+            keyword: "demo".into(),
+            versions: true,
+            version: "<0.2.0".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let versions: Vec<&str> = found.charts.iter().map(|c| c.chart_version.as_str()).collect();
+    assert_eq!(versions, ["0.1.0"]);
+    let all = client
+        .all(authed(proto::ListChartReq { context_name: "k".into(), ..Default::default() }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(all.charts.len(), 1);
+    let got = client
+        .get_chart(authed(proto::GetChartReq {
+            context_name: "k".into(),
+            repo: "local".into(),
+            chart_name: "demo".into(),
+            chart_version: "~0.1".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got.metadata.unwrap().version, "0.1.0");
+    let err = client
+        .get_chart(authed(proto::GetChartReq {
+            context_name: "k".into(),
+            repo: "local".into(),
+            chart_name: "demo".into(),
+            chart_version: "9".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
 
     let Some((path, _)) = &cluster else { return };
     let release = http

@@ -282,13 +282,13 @@ async fn every_release_rpc_over_http_agrees_with_helm() {
     }
 }
 
-fn authed<T>(message: T) -> tonic::Request<T> {
+pub fn authed<T>(message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     request.metadata_mut().insert("authorization", MetadataValue::try_from(format!("Bearer {ALICE}")).unwrap());
     request
 }
 
-async fn grpc_client(router: axum::Router) -> HelmApiServiceClient<tonic::transport::Channel> {
+pub async fn grpc_client(router: axum::Router) -> HelmApiServiceClient<tonic::transport::Channel> {
     let (client_io, server_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
