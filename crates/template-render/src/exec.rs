@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use crate::builtins::truth;
@@ -12,9 +13,12 @@ use crate::parse::{
     Action, Branch, Command, Identifier, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree,
 };
 use crate::quote::go_quote;
-use crate::registry::{FuncMap, Function};
+use crate::registry::{FuncMap, Function, NameHasher};
 use crate::scope::{Dot, Frame, Index, Slot, Val, VarRef};
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value};
+
+/// Counters shared by nested executions (see [`CallContext::counter`]).
+type Counters = HashMap<Box<str>, usize, BuildHasherDefault<NameHasher>>;
 
 /// Go's limit on nested `{{template}}` calls (`maxExecDepth`).
 pub const MAX_EXEC_DEPTH: usize = 100_000;
@@ -34,7 +38,7 @@ pub enum MissingKey {
 /// A set of templates that can call one another, with the functions they may use.
 #[derive(Clone, Debug, Default)]
 pub struct TemplateSet {
-    trees: HashMap<Arc<str>, Arc<Tree>>,
+    trees: HashMap<Arc<str>, Arc<Tree>, BuildHasherDefault<NameHasher>>,
     funcs: Arc<FuncMap>,
     missing_key: MissingKey,
     root: Option<Arc<str>>,
@@ -59,7 +63,7 @@ impl TemplateSet {
 
     /// An empty set sharing a function map with other sets.
     pub fn with_shared_funcs(funcs: Arc<FuncMap>) -> Self {
-        TemplateSet { trees: HashMap::new(), funcs, missing_key: MissingKey::Invalid, root: None, host: Host(None) }
+        TemplateSet { trees: HashMap::default(), funcs, missing_key: MissingKey::Invalid, root: None, host: Host(None) }
     }
 
     /// Names the set as Go's `template.New(name)` does: error messages about missing
@@ -152,7 +156,7 @@ impl TemplateSet {
     /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
         let mut out = String::with_capacity(4096);
-        let mut counters = HashMap::new();
+        let mut counters = Counters::default();
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
     }
@@ -162,7 +166,7 @@ impl TemplateSet {
         name: &str,
         data: &Value,
         out: &mut String,
-        counters: &mut HashMap<Box<str>, usize>,
+        counters: &mut Counters,
     ) -> Result<(), Error> {
         let Some(tree) = self.lookup(name) else {
             return Err(ExecError {
@@ -183,7 +187,7 @@ impl TemplateSet {
         tree: &Tree,
         data: &Value,
         out: &mut String,
-        counters: &mut HashMap<Box<str>, usize>,
+        counters: &mut Counters,
     ) -> Result<(), Error> {
         let mut state = State {
             set: self,
@@ -324,7 +328,7 @@ struct State<'t> {
     base: usize,
     depth: usize,
     at: At<'t>,
-    counters: HashMap<Box<str>, usize>,
+    counters: Counters,
     arg_pool: Vec<Vec<Value>>,
     scratch: String,
 }

@@ -47,9 +47,9 @@ impl Function {
     }
 }
 
-/// FNV-1a: function names are short, and the lookup is on every call.
+/// FNV-1a: function and template names are short, and the lookup is on every call.
 #[derive(Default, Clone, Copy)]
-struct NameHasher(u64);
+pub(crate) struct NameHasher(u64);
 
 impl Hasher for NameHasher {
     fn write(&mut self, bytes: &[u8]) {
