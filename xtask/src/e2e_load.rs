@@ -35,6 +35,8 @@ struct Figures {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// The server's CPU time per request (user + system).
+    cpu_ms: f64,
     hwm_kib: u64,
 }
 
@@ -114,23 +116,22 @@ pub fn run(
     let mut figures = Vec::new();
     let addr = format!("127.0.0.1:{}", server.grpc_port);
     let meta = format!("{{\"authorization\":\"Bearer {}\"}}", server.token);
-    let series: [(&str, &str, &str, usize, usize); 2] = [
-        (
-            "GetRelease",
-            "helmapi.HelmApiService.GetRelease",
-            r#"{"contextName":"load","releaseName":"load-0042"}"#,
-            GET_REQUESTS,
-            CONCURRENCY,
-        ),
+    let get = r#"{"contextName":"load","releaseName":"load-0042"}"#;
+    // (label, RPC, request, requests, concurrency, connections): ghz multiplexes on one HTTP/2 connection unless told.
+    let series: [(&str, &str, &str, usize, usize, usize); 3] = [
+        ("GetRelease, 1 connection", "helmapi.HelmApiService.GetRelease", get, GET_REQUESTS, CONCURRENCY, 1),
+        ("GetRelease, 8 connections", "helmapi.HelmApiService.GetRelease", get, GET_REQUESTS, CONCURRENCY, CONCURRENCY),
         (
             "ListRelease (1,001)",
             "helmapi.HelmApiService.ListRelease",
             r#"{"contextName":"load"}"#,
             LIST_REQUESTS,
             LIST_CONCURRENCY,
+            1,
         ),
     ];
-    for (label, call, data, n, c) in series {
+    for (label, call, data, n, c, connections) in series {
+        let cpu = server.cpu_seconds()?;
         let out = output(Command::new(&ghz).args([
             "--insecure",
             "--call",
@@ -143,6 +144,8 @@ pub fn run(
             &n.to_string(),
             "-c",
             &c.to_string(),
+            "--connections",
+            &connections.to_string(),
             "--max-recv-message-size",
             "256MiB",
             "--format",
@@ -168,6 +171,7 @@ pub fn run(
             rps: report["rps"].as_f64().unwrap_or(f64::NAN),
             p50_ms: pct(50),
             p99_ms: pct(99),
+            cpu_ms: (server.cpu_seconds()? - cpu) * 1000.0 / n as f64,
             hwm_kib: server.memory_kib()?.0,
         });
         eprintln!("e2e load: gRPC {label} done");
@@ -179,6 +183,7 @@ pub fn run(
     ];
     for (label, url, n, c) in http_series {
         // Per-request CSV (response time in seconds, status code), percentiles computed here.
+        let cpu = server.cpu_seconds()?;
         let started = Instant::now();
         let out = output(Command::new(&hey).args([
             "-n",
@@ -206,6 +211,7 @@ pub fn run(
             rps: times.len() as f64 / elapsed,
             p50_ms: percentile(&times, 50.0) * 1000.0,
             p99_ms: percentile(&times, 99.0) * 1000.0,
+            cpu_ms: (server.cpu_seconds()? - cpu) * 1000.0 / n as f64,
             hwm_kib: server.memory_kib()?.0,
         });
         eprintln!("e2e load: HTTP {label} done");
@@ -223,19 +229,23 @@ pub fn run(
         },
         list_bytes as f64 / 1e6
     )?;
-    writeln!(report, "| series | requests | concurrency | errors | req/s | p50 ms | p99 ms | VmHWM after |")?;
-    writeln!(report, "|---|---|---|---|---|---|---|---|")?;
+    writeln!(
+        report,
+        "| series | requests | concurrency | errors | req/s | p50 ms | p99 ms | server CPU ms/req | VmHWM after |"
+    )?;
+    writeln!(report, "|---|---|---|---|---|---|---|---|---|")?;
     for f in &figures {
         let c = if f.what.contains("List") { LIST_CONCURRENCY } else { CONCURRENCY };
         writeln!(
             report,
-            "| {} | {} | {c} | {} | {:.1} | {:.2} | {:.2} | {} MiB |",
+            "| {} | {} | {c} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {} MiB |",
             f.what,
             f.requests,
             f.errors,
             f.rps,
             f.p50_ms,
             f.p99_ms,
+            f.cpu_ms,
             f.hwm_kib / 1024
         )?;
     }
@@ -257,7 +267,7 @@ pub fn run(
 }
 
 fn server_is_release(server: &Server) -> bool {
-    std::fs::read_link(format!("/proc/{}/exe", server.pid())).is_ok_and(|p| p.to_string_lossy().contains("/release/"))
+    std::fs::read_link(format!("/proc/{}/exe", server.pid())).is_ok_and(|p| p.to_string_lossy().contains("release"))
 }
 
 /// The response times (seconds) and the number of 200 answers from hey's CSV

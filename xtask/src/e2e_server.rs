@@ -53,6 +53,17 @@ impl Server {
         }
     }
 
+    /// CPU time the server has used (user + system), in seconds, from /proc/<pid>/stat (clock ticks of 1/100 s).
+    pub fn cpu_seconds(&self) -> Result<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()))?;
+        // The fields after the command name (which is in parentheses and may hold spaces).
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).context("malformed /proc stat")?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| -> Result<f64> { Ok(fields.get(i).context("short /proc stat")?.parse::<f64>()?) };
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name and state.
+        Ok((ticks(11)? + ticks(12)?) / 100.0)
+    }
+
     /// `VmHWM` (peak resident memory) and `VmRSS` of the server, in KiB, from /proc.
     pub fn memory_kib(&self) -> Result<(u64, u64)> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))?;
