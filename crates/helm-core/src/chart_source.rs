@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use chart_model::Chart;
 use chart_model::load::LoadOptions;
 use repo_index::getter::Fetched;
-use repo_index::index::IndexCache;
 use repo_index::{ChartRepository, ChartVersion, Getter};
 
 use crate::error::{Error, Result};
@@ -370,10 +369,8 @@ async fn fetch_with_repo_url(
         Ok(Fetched::NotModified) => return Err(unreachable("unexpected 304".into())),
         Err(e) => return Err(unreachable(e.to_string())),
     };
-    let index = IndexCache::new(settings.cache_dir.join("parsed"))
-        .load(&data, repo_url)
-        .map_err(|e| unreachable(e.to_string()))?
-        .index;
+    // As Helm, a --repo index is used once and not kept.
+    let index = repo_index::index::load_index(&data, repo_url).map_err(|e| unreachable(e.to_string()))?.index;
     let what = if version.is_empty() {
         format!("chart {chart_name:?}")
     } else {

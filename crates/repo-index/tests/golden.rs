@@ -205,6 +205,11 @@ fn index_file_stamp_follows_the_file() {
     std::fs::rename(&tmp, &file).unwrap();
     assert_eq!(cache.open_file(&file).unwrap().version_count(), 10);
     assert_eq!(cache.load_file(&file).unwrap().index.version_count(), 10);
+    // The parsed form of the replaced content is gone: one .idx per index file.
+    let parsed = |d: &std::path::Path| {
+        std::fs::read_dir(d).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".idx")).count()
+    };
+    assert_eq!(parsed(&dir.join("cache")), 1);
     // A broken index is an error naming the file, not a stale cache hit.
     std::fs::write(&tmp, "apiVersion: v1\nentries: [\n").unwrap();
     std::fs::rename(&tmp, &file).unwrap();

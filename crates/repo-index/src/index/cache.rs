@@ -97,19 +97,34 @@ impl IndexCache {
             return;
         }
         let stamp = self.stamp_path(path);
+        let previous = std::fs::read_to_string(&stamp).ok().and_then(|t| stamp_sha(&t));
         let tmp = stamp.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, format!("{key}\n{sha}\n")).is_ok() {
-            let _ = std::fs::rename(&tmp, &stamp);
+        if std::fs::write(&tmp, format!("{key}\n{sha}\n")).is_ok() && std::fs::rename(&tmp, &stamp).is_ok() {
+            // The parsed form of the file's previous content goes, unless another file still has it.
+            if let Some(old) = previous
+                && old != sha
+                && !self.stamped_shas().contains(&old)
+            {
+                let _ = std::fs::remove_file(self.path_for(&old));
+            }
         }
+    }
+
+    /// Every sha256 a stamp in the cache folder records.
+    fn stamped_shas(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".stamp"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok().and_then(|t| stamp_sha(&t)))
+            .collect()
     }
 
     /// The sha256 the stamp records for `path`, when the file is unchanged since.
     fn stamped_sha(&self, path: &Path) -> Option<String> {
         let key = file_key(path)?;
         let text = std::fs::read_to_string(self.stamp_path(path)).ok()?;
-        let (stamped_key, sha) = text.split_once('\n')?;
-        let sha = sha.trim_end();
-        (stamped_key == key && sha.len() == 64).then(|| sha.to_string())
+        (text.split_once('\n')?.0 == key).then(|| stamp_sha(&text)).flatten()
     }
 
     fn stamp_path(&self, path: &Path) -> PathBuf {
@@ -126,6 +141,12 @@ impl IndexCache {
         std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
+}
+
+/// The sha256 a stamp's text records.
+fn stamp_sha(text: &str) -> Option<String> {
+    let sha = text.split_once('\n')?.1.trim_end();
+    (sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit())).then(|| sha.to_string())
 }
 
 /// What identifies one version of a file on disk: size, modification and change
