@@ -481,6 +481,20 @@ fn oci_registry_push_and_pull_both_ways() {
         assert_eq!(names(&pair.ours), names(&pair.helm), "pulled file name for {version:?}");
     }
 
+    // Credentials stored by `helm registry login` (HELM_REGISTRY_CONFIG) are used by helmrs.
+    let login = Tool::new(Path::new(&helm), pair.ours.home.clone());
+    login.ok(&["registry", "login", &registry.host(), "--username", "helm", "--password", "s3cret", "--ca-file", &ca]);
+    let dest = pair.ours.home.join("oci-pull-login");
+    std::fs::create_dir_all(&dest).unwrap();
+    let out =
+        pair.ours.run(&["pull", &reference, "--version", "1.0.0", "--ca-file", &ca, "-d", dest.to_str().unwrap()]);
+    assert!(out.ok, "helmrs pull with stored credentials: {}", out.stderr);
+    assert_eq!(tree(&dest)[0].1, std::fs::read(&by_helm).unwrap());
+    login.ok(&["registry", "logout", &registry.host()]);
+    let out =
+        pair.ours.run(&["pull", &reference, "--version", "1.0.0", "--ca-file", &ca, "-d", dest.to_str().unwrap()]);
+    assert!(!out.ok, "pull after logout should need credentials");
+
     // show and template from oci:// (Helm reports the pull on stderr).
     for base in [
         &["show", "chart", &reference][..],
