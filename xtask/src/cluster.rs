@@ -7,6 +7,7 @@
 
 mod build;
 mod certs;
+mod kwok;
 mod up;
 
 use std::path::{Path, PathBuf};

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::build::Bins;
-use super::{Layout, certs};
+use super::{Layout, certs, kwok};
 
 /// The components, in start order; `down` stops them in reverse.
 const COMPONENTS: &[&str] = &["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"];
@@ -154,6 +154,10 @@ impl Cluster {
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-".into(),
                 format!("--proxy-client-cert-file={}", pki_file("front-proxy-client.crt")),
                 format!("--proxy-client-key-file={}", pki_file("front-proxy-client.key")),
+                // `pods/log` and friends: the fake node's kubelet is KWOK's server on 127.0.0.1 (its InternalIP),
+                // serving the cluster's certificate; the node's Hostname address names no host.
+                "--kubelet-preferred-address-types=InternalIP".into(),
+                format!("--kubelet-certificate-authority={}", pki_file("ca.crt")),
             ],
         )?;
         let kubeconfig = layout.kubeconfig();
@@ -202,13 +206,17 @@ impl Cluster {
             ],
         )?;
 
+        let kwok_config = kwok::write_config(&state)?;
         self.spawn(
             "kwok",
             &bins.kwok,
             &[
                 format!("--kubeconfig={}", kubeconfig.display()),
                 format!("--config={}", bins.kwok_stages.display()),
+                format!("--config={}", kwok_config.display()),
                 "--manage-all-nodes=true".into(),
+                // The node's InternalIP: kube-apiserver reaches the node's kubelet (KWOK's server) there.
+                "--node-ip=127.0.0.1".into(),
                 format!("--node-port={}", p.kwok),
                 format!("--server-address=127.0.0.1:{}", p.kwok),
                 format!("--tls-cert-file={}", pki_file("apiserver.crt")),
