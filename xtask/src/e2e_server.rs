@@ -75,18 +75,22 @@ impl Server {
     }
 }
 
-/// Builds the binary (the debug profile the tests already built, unless `release`) and returns its path;
-/// `HELM_API_E2E_SERVER_BIN` names a binary to use instead.
+/// Builds the binaries the run uses (the server, the embedding example) and returns the server's path;
+/// `HELM_API_E2E_SERVER_BIN` names a server binary to use instead (and skips building).
+///
+/// The debug build is `cargo build --workspace --bins --examples`: the same packages and dev-dependencies as
+/// `cargo test --workspace`, so the features agree and, in `cargo xtask ci`, nothing is compiled twice
+/// (`cargo build --bin helm-api-server` alone resolves other features and rebuilds the dependency tree).
 pub fn build(root: &Path, release: bool) -> Result<PathBuf> {
     if let Some(bin) = std::env::var_os("HELM_API_E2E_SERVER_BIN").filter(|b| !b.is_empty()) {
-        eprintln!("e2e: using HELM_API_E2E_SERVER_BIN={}", bin.to_string_lossy());
+        // A developer's override: nothing is built (the embedding example must exist already).
+        eprintln!("e2e: using HELM_API_E2E_SERVER_BIN={} (no cargo build)", bin.to_string_lossy());
         return Ok(PathBuf::from(bin));
     }
-    let mut args = vec!["build", "--locked", "--bin", "helm-api-server"];
+    crate::run_cmd(root, "cargo", &["build", "--locked", "--workspace", "--bins", "--examples"])?;
     if release {
-        args.push("--release");
+        crate::run_cmd(root, "cargo", &["build", "--locked", "--release", "--bin", "helm-api-server"])?;
     }
-    crate::run_cmd(root, "cargo", &args)?;
     let bin = root.join("target").join(if release { "release" } else { "debug" }).join("helm-api-server");
     if !bin.is_file() {
         bail!("cargo built no {}", bin.display());
