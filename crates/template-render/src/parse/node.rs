@@ -74,14 +74,14 @@ pub enum Node {
     Text(Text),
     /// An action that prints a pipeline's value (or only declares variables).
     Action(Action),
-    /// `{{if}}`.
-    If(Branch),
+    /// `{{if}}` (boxed, as the rarer large nodes are, to keep every node small).
+    If(Box<Branch>),
     /// `{{range}}`.
-    Range(Branch),
+    Range(Box<Branch>),
     /// `{{with}}`.
-    With(Branch),
+    With(Box<Branch>),
     /// `{{template}}`, and the call made by `{{block}}`.
-    Template(TemplateCall),
+    Template(Box<TemplateCall>),
     /// `{{break}}`.
     Break(Control),
     /// `{{continue}}`.

@@ -332,9 +332,9 @@ impl<'a> Parser<'a> {
         self.nesting -= 1;
         let branch = result?;
         Ok(match kind {
-            TokenKind::If => Node::If(branch),
-            TokenKind::Range => Node::Range(branch),
-            _ => Node::With(branch),
+            TokenKind::If => Node::If(Box::new(branch)),
+            TokenKind::Range => Node::Range(Box::new(branch)),
+            _ => Node::With(Box::new(branch)),
         })
     }
 
@@ -391,7 +391,7 @@ impl<'a> Parser<'a> {
         }
         let name: Arc<str> = Arc::from(name);
         self.add(name.clone(), root, inner.tokens[0].line)?;
-        Ok(Node::Template(TemplateCall { pos: token.pos, line: token.line, name, pipe: Some(pipe) }))
+        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, line: token.line, name, pipe: Some(pipe) })))
     }
 
     fn template_control(&mut self) -> Result<Node> {
@@ -403,7 +403,7 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
         }
-        Ok(Node::Template(TemplateCall { pos: token.pos, line: token.line, name: Arc::from(name), pipe }))
+        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, line: token.line, name: Arc::from(name), pipe })))
     }
 
     fn template_name(&self, token: Token, context: &str) -> Result<String> {
@@ -525,25 +525,29 @@ impl<'a> Parser<'a> {
 
     /// A term followed by field accesses.
     fn operand(&mut self) -> Result<Option<Operand>> {
-        let Some(node) = self.term()? else { return Ok(None) };
+        let Some(mut node) = self.term()? else { return Ok(None) };
         if self.peek().kind != TokenKind::Field {
             return Ok(Some(node));
         }
         let pos = self.peek().pos;
-        let mut fields: Vec<Box<str>> = Vec::new();
+        // A field or variable takes the fields after it into one list of names.
+        let mut names: Vec<Box<str>> = Vec::with_capacity(4);
+        if let Operand::Field(p) | Operand::Variable(p) = &mut node {
+            names.extend(std::mem::take(&mut p.names).into_vec());
+        }
         while self.peek().kind == TokenKind::Field {
             let token = self.next();
-            fields.push(Box::from(self.text(token).get(1..).unwrap_or("")));
+            names.push(Box::from(self.text(token).get(1..).unwrap_or("")));
         }
         Ok(Some(match node {
-            Operand::Field(p) => Operand::Field(Path { pos, names: join(p.names, fields) }),
-            Operand::Variable(p) => Operand::Variable(Path { pos, names: join(p.names, fields) }),
+            Operand::Field(_) => Operand::Field(Path { pos, names: names.into_boxed_slice() }),
+            Operand::Variable(_) => Operand::Variable(Path { pos, names: names.into_boxed_slice() }),
             Operand::Bool(..) | Operand::String(_) | Operand::Number(_) | Operand::Nil(_) | Operand::Dot(_) => {
                 let mut shown = String::new();
                 super::node::Printer { src: self.lex.source(), out: &mut shown }.operand(&node);
                 return Err(self.error(format!("unexpected . after term {}", go_quote(&shown))));
             }
-            node => Operand::Chain(Box::new(Chain { pos, node, fields: fields.into_boxed_slice() })),
+            node => Operand::Chain(Box::new(Chain { pos, node, fields: names.into_boxed_slice() })),
         }))
     }
 
@@ -599,10 +603,4 @@ impl<'a> Parser<'a> {
         };
         Ok(Some(operand))
     }
-}
-
-fn join(names: Box<[Box<str>]>, more: Vec<Box<str>>) -> Box<[Box<str>]> {
-    let mut all = names.into_vec();
-    all.extend(more);
-    all.into_boxed_slice()
 }
