@@ -3,6 +3,7 @@
 mod chart_ref;
 mod go_time;
 mod pull_cmds;
+mod registry_cmds;
 mod release_cmds;
 mod repo_cmds;
 mod show_cmds;
@@ -43,6 +44,9 @@ enum Command {
     /// Show information of a chart.
     #[command(subcommand, alias = "inspect")]
     Show(show_cmds::ShowCommand),
+    /// Login to or logout from a registry.
+    #[command(subcommand)]
+    Registry(registry_cmds::RegistryCommand),
 }
 
 #[derive(Args)]
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
         Command::Pull(args) => pull_cmds::run_pull(args).and_then(|out| chart_ref::print_stdout(&out)),
         Command::Push(args) => pull_cmds::run_push(args).and_then(|out| chart_ref::print_stdout(&out)),
         Command::Show(command) => show_cmds::run(command).and_then(|out| chart_ref::print_stdout(&out)),
+        Command::Registry(command) => registry_cmds::run(command).and_then(|out| chart_ref::print_stdout(&out)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

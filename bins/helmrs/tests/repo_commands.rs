@@ -494,6 +494,18 @@ fn oci_registry_push_and_pull_both_ways() {
     let out =
         pair.ours.run(&["pull", &reference, "--version", "1.0.0", "--ca-file", &ca, "-d", dest.to_str().unwrap()]);
     assert!(!out.ok, "pull after logout should need credentials");
+    // And the other way round: helmrs registry login, the real helm pulls with what it stored.
+    let wrong = pair.ours.run(&["registry", "login", &registry.host(), "-u", "helm", "-p", "bad", "--ca-file", &ca]);
+    assert!(!wrong.ok && wrong.stderr.contains("authenticating to"), "{}", wrong.stderr);
+    let ok = pair.ours.run(&["registry", "login", &registry.host(), "-u", "helm", "-p", "s3cret", "--ca-file", &ca]);
+    assert!(ok.ok && ok.stderr == "Login Succeeded\n", "{}", ok.stderr);
+    let helm_with_ours = Tool::new(Path::new(&helm), pair.ours.home.clone());
+    let dest = pair.ours.home.join("oci-pull-helm-login");
+    std::fs::create_dir_all(&dest).unwrap();
+    helm_with_ours.ok(&["pull", &reference, "--version", "1.0.0", "--ca-file", &ca, "-d", dest.to_str().unwrap()]);
+    assert_eq!(tree(&dest)[0].1, std::fs::read(&by_helm).unwrap());
+    let out = pair.ours.run(&["registry", "logout", &registry.host()]);
+    assert_eq!(out.stderr, format!("Removing login credentials for {}\n", registry.host()));
 
     // show and template from oci:// (Helm reports the pull on stderr).
     for base in [

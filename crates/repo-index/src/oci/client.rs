@@ -194,6 +194,20 @@ impl RegistryClient {
         Ok(body)
     }
 
+    /// Checks that the registry at `host` (`host[:port]`) accepts these options' credentials,
+    /// as `helm registry login` does before storing them (`GET /v2/`).
+    pub async fn ping(&self, host: &str) -> Result<()> {
+        let scheme = if self.options.plain_http { "http" } else { "https" };
+        let url = format!("{scheme}://{host}/v2/");
+        let response = self.send(Method::GET, &url, &[], None, "").await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        Err(Error::Oci(registry_error("GET", &url, status, &text)))
+    }
+
     /// The chart versions published under `r`'s repository, newest first
     /// (tags that are not versions are left out).
     pub async fn tags(&self, r: &OciReference) -> Result<Vec<String>> {
