@@ -182,6 +182,21 @@ impl Default for Capabilities {
 }
 
 impl Capabilities {
+    /// The `*chartutil.Capabilities` value templates see, shared by renders with the same
+    /// capabilities (host objects are never changed, so one value serves them all).
+    pub fn shared_value(&self) -> Value {
+        static LAST: std::sync::Mutex<Option<(Capabilities, Value)>> = std::sync::Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((caps, value)) = last.as_ref()
+            && caps == self
+        {
+            return value.clone();
+        }
+        let value = self.to_value();
+        *last = Some((self.clone(), value.clone()));
+        value
+    }
+
     /// The `*chartutil.Capabilities` value templates see.
     pub fn to_value(&self) -> Value {
         let kv = &self.kube_version;

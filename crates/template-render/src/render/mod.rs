@@ -100,7 +100,7 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
     let funcs = options.funcs.clone().unwrap_or_else(helm_funcs);
     let top_values = values_type::chart_values(values, chart);
     let mut collected = Vec::new();
-    let common = Common { release: release_value(&options.release), capabilities: options.capabilities.to_value() };
+    let common = Common { release: release_value(&options.release), capabilities: options.capabilities.shared_value() };
     collect(chart, None, &top_values, true, &common, &mut collected);
 
     // Helm parses and executes in this order: deepest paths first, then reverse lexical order.
