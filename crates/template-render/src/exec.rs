@@ -155,19 +155,15 @@ impl TemplateSet {
 
     /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
-        let mut out = String::with_capacity(4096);
+        // Output is about as long as the template's file: one growth at most, rather than a dozen.
+        let size = self.trees.get(name).map_or(0, |t| t.source.len());
+        let mut out = String::with_capacity(size.clamp(4096, 1 << 20));
         let mut counters = Counters::default();
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
     }
 
-    fn execute_into(
-        &self,
-        name: &str,
-        data: &Value,
-        out: &mut String,
-        counters: &mut Counters,
-    ) -> Result<(), Error> {
+    fn execute_into(&self, name: &str, data: &Value, out: &mut String, counters: &mut Counters) -> Result<(), Error> {
         let Some(tree) = self.lookup(name) else {
             return Err(ExecError {
                 name: Arc::from(name),
@@ -345,6 +341,11 @@ fn operand_pos(op: &Operand) -> Pos {
     }
 }
 
+/// Whether two variable names are equal: they are a few bytes long, so a loop beats a `memcmp` call.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// Follows field names through maps never written, borrowing: the value at the end of the
 /// path, or `None` as soon as a step is anything else (a missing key, a written map, not a map),
 /// which the general path then evaluates with Go's rules.
@@ -485,7 +486,7 @@ impl<'t> State<'t> {
 
     /// The variable, borrowed where it is stored; `dot` is where it is read, for the ranges around.
     fn var_ref<'a>(&'a self, name: &str, dot: Dot<'a>) -> Option<VarRef<'a>> {
-        let (_, slot) = self.vars[self.base..].iter().rev().find(|(n, _)| *n == name)?;
+        let (_, slot) = self.vars[self.base..].iter().rev().find(|(n, _)| same_name(n, name))?;
         slot.get(dot.frames)
     }
 
@@ -507,7 +508,7 @@ impl<'t> State<'t> {
 
     fn set_var(&mut self, name: &str, value: Val) -> Result<()> {
         for (n, v) in self.vars[self.base..].iter_mut().rev() {
-            if *n == name {
+            if same_name(n, name) {
                 *v = Slot::Val(value);
                 return Ok(());
             }
