@@ -357,6 +357,16 @@ pub fn run(client: &Client, setup: &Setup<'_>, ctx: &str, ns: &str, repo: &RepoU
     );
     setup.helm.run(&["uninstall", side, "-n", ns])?;
 
+    if f == Flavour::Http {
+        step(f, "5c", "installStream: progress events, then the release (with wait)");
+        let streamed = client.ok("installStream", &["streamed", &repo_chart, VERSIONS[0]])?;
+        let phases: Vec<&str> = streamed["phases"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        ensure!(!phases.is_empty() && phases.contains(&"done"), "installStream: phases {phases:?}");
+        check_release("installStream", &streamed["release"], "streamed", ns, 1, VERSIONS[0])?;
+        check_helm_list(setup, ns, "streamed", 1, "deployed", VERSIONS[0])?;
+        setup.helm.run(&["uninstall", "streamed", "-n", ns])?;
+    }
+
     step(f, "6", "upgrade (latest version, values message: two, replicaCount: 2)");
     let values2 = setup.work.join(format!("{}-values2.yaml", f.tag()));
     std::fs::write(&values2, "message: two\nreplicaCount: 2\n")?;
