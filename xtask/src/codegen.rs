@@ -21,6 +21,12 @@ use serde_json::{Map, Value as Json, json};
 const PROTO: &str = "helm-api.proto";
 /// The service's full name.
 const SERVICE: &str = "helmapi.HelmApiService";
+/// google.protobuf.Timestamp is api-server's own type: pbjson-types writes `+00:00`, where
+/// protobuf's JSON mapping (and grpc-gateway) writes UTC with `Z` and 0, 3, 6 or 9 fraction digits.
+/// The other well-known types the proto uses (Empty) come from pbjson-types.
+const TIMESTAMP: &str = ".google.protobuf.Timestamp";
+/// The Rust path of api-server's Timestamp.
+const TIMESTAMP_RUST: &str = "crate::wire_time::Timestamp";
 /// Where the generated Rust code lives.
 const GENERATED: &str = "crates/api-server/src/generated";
 
@@ -99,6 +105,7 @@ fn rust_code(root: &Path, fds: &FileDescriptorSet, descriptor_bytes: &[u8]) -> R
         .out_dir(&tmp)
         .compile_well_known_types(true)
         .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(TIMESTAMP, TIMESTAMP_RUST)
         .btree_map(".")
         .compile_fds(fds.clone())
         .context("tonic-prost-build")?;
@@ -106,6 +113,7 @@ fn rust_code(root: &Path, fds: &FileDescriptorSet, descriptor_bytes: &[u8]) -> R
         .register_descriptors(descriptor_bytes)?
         .out_dir(&tmp)
         .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(TIMESTAMP, TIMESTAMP_RUST)
         .ignore_unknown_fields()
         .btree_map(["."])
         .build(&[".helmapi"])
@@ -209,7 +217,7 @@ impl Api {
         out.push_str(
             "JSON is the protobuf canonical mapping: lowerCamelCase names on output, both the proto and the \
              lowerCamelCase names accepted on input, unknown fields ignored, 64-bit integers as strings, \
-             timestamps as RFC 3339 strings. Every request needs `Authorization: Bearer <token>` except \
+             timestamps as RFC 3339 strings in UTC (`Z`, 0, 3, 6 or 9 fraction digits; any offset on input). Every request needs `Authorization: Bearer <token>` except \
              `/healthz`, `/readyz`, `/metrics`, gRPC health and reflection. Errors are `{\"code\": <gRPC code>, \"message\": \"...\", \
              \"details\": []}` with the HTTP status of the gRPC code (NOT_FOUND 404, INVALID_ARGUMENT 400, \
              ALREADY_EXISTS 409, FAILED_PRECONDITION 409, UNAUTHENTICATED 401, PERMISSION_DENIED 403, \

@@ -15,6 +15,7 @@ pub mod operations;
 pub mod server;
 pub mod service;
 pub mod tls;
+pub mod wire_time;
 
 /// The generated protobuf messages, tonic client and server and serde impls (`cargo xtask codegen`).
 #[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic, clippy::unwrap_used, rust_2018_idioms)]

@@ -8,6 +8,7 @@ use release_storage::{Hook, Info, Release, Status, Time};
 
 use crate::error::{Error, Result};
 use crate::proto;
+use crate::wire_time::Timestamp;
 
 /// A release revision as the proto `Release`.
 pub fn release(r: &Release) -> proto::Release {
@@ -62,8 +63,8 @@ fn info(i: &Info) -> proto::Info {
     }
 }
 
-fn timestamp(t: &Time) -> Option<pbjson_types::Timestamp> {
-    (!t.is_zero()).then(|| pbjson_types::Timestamp { seconds: t.unix(), nanos: i32::try_from(t.nanos()).unwrap_or(0) })
+fn timestamp(t: &Time) -> Option<Timestamp> {
+    (!t.is_zero()).then(|| Timestamp::from(*t))
 }
 
 fn hook(h: &Hook) -> proto::Hook {
@@ -205,12 +206,8 @@ pub fn progress(event: ProgressEvent) -> proto::Progress {
     let kind = take("kind");
     let name = take("name");
     let namespace = take("namespace");
-    let since_epoch = event.time.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     proto::Progress {
-        time: Some(pbjson_types::Timestamp {
-            seconds: i64::try_from(since_epoch.as_secs()).unwrap_or(0),
-            nanos: i32::try_from(since_epoch.subsec_nanos()).unwrap_or(0),
-        }),
+        time: Some(Timestamp::from(event.time)),
         phase: event.event,
         message: event.message,
         kind,
@@ -271,8 +268,8 @@ mod tests {
             (info.status.as_str(), info.description.as_str(), info.notes.as_str()),
             ("deployed", "Upgrade complete", "hi")
         );
-        assert_eq!(info.first_deployed, Some(pbjson_types::Timestamp { seconds: 1_700_000_000, nanos: 0 }));
-        assert_eq!(info.last_deployed, Some(pbjson_types::Timestamp { seconds: 1_700_000_100, nanos: 42 }));
+        assert_eq!(info.first_deployed, Some(Timestamp { seconds: 1_700_000_000, nanos: 0 }));
+        assert_eq!(info.last_deployed, Some(Timestamp { seconds: 1_700_000_100, nanos: 42 }));
         assert_eq!(info.deleted, None);
         let hook = &p.hooks[0];
         assert_eq!(

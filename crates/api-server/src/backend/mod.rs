@@ -56,7 +56,7 @@ impl ProgressSink {
     /// Reports a phase with a message, stamped now.
     pub fn phase(&self, phase: &str, message: impl Into<String>) {
         self.report(proto::Progress {
-            time: Some(crate::contexts::timestamp(crate::contexts::now())),
+            time: Some(crate::wire_time::Timestamp::now()),
             phase: phase.to_owned(),
             message: message.into(),
             ..Default::default()

@@ -277,6 +277,6 @@ fn check_owner(principal: &Principal, context: &Context) -> Result<()> {
 }
 
 /// A protobuf timestamp of Unix seconds.
-pub fn timestamp(seconds: i64) -> pbjson_types::Timestamp {
-    pbjson_types::Timestamp { seconds, nanos: 0 }
+pub fn timestamp(seconds: i64) -> crate::wire_time::Timestamp {
+    crate::wire_time::Timestamp::from_unix(seconds)
 }

@@ -537,13 +537,13 @@ pub struct Metadata {
 pub struct Info {
     /// When the first revision was deployed.
     #[prost(message, optional, tag = "1")]
-    pub first_deployed: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub first_deployed: ::core::option::Option<crate::wire_time::Timestamp>,
     /// When this revision was deployed.
     #[prost(message, optional, tag = "2")]
-    pub last_deployed: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub last_deployed: ::core::option::Option<crate::wire_time::Timestamp>,
     /// When the release was uninstalled.
     #[prost(message, optional, tag = "3")]
-    pub deleted: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub deleted: ::core::option::Option<crate::wire_time::Timestamp>,
     /// The revision's description.
     #[prost(string, tag = "4")]
     pub description: ::prost::alloc::string::String,
@@ -578,10 +578,10 @@ pub struct Chart {
 pub struct HookExecution {
     /// When the hook started.
     #[prost(message, optional, tag = "1")]
-    pub started_at: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub started_at: ::core::option::Option<crate::wire_time::Timestamp>,
     /// When the hook completed.
     #[prost(message, optional, tag = "2")]
-    pub completed_at: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub completed_at: ::core::option::Option<crate::wire_time::Timestamp>,
     /// The hook's phase (Unknown, Running, Succeeded, Failed).
     #[prost(string, tag = "3")]
     pub phase: ::prost::alloc::string::String,
@@ -765,10 +765,10 @@ pub struct ContextInfo {
     pub repos: ::prost::alloc::vec::Vec<RepoSummary>,
     /// When the context was created.
     #[prost(message, optional, tag = "6")]
-    pub created_at: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub created_at: ::core::option::Option<crate::wire_time::Timestamp>,
     /// When the context expires; unset means never.
     #[prost(message, optional, tag = "7")]
-    pub expires_at: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub expires_at: ::core::option::Option<crate::wire_time::Timestamp>,
     /// The principal that created the context.
     #[prost(string, tag = "8")]
     pub owner: ::prost::alloc::string::String,
@@ -817,7 +817,7 @@ pub mod release_event {
 pub struct Progress {
     /// When it happened.
     #[prost(message, optional, tag = "1")]
-    pub time: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub time: ::core::option::Option<crate::wire_time::Timestamp>,
     /// What happened, as helm-core and kube-apply name it: start, rendered,
     /// created, applied, updated, waiting (fields ready/total), hook-started,
     /// hook-succeeded, hook-failed, deleted, kept, recovered, done, failed.

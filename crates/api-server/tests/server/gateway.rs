@@ -25,7 +25,7 @@ async fn create_context_accepts_both_spellings_and_ignores_unknown_fields() {
     assert_eq!(ctx["name"], "both");
     assert_eq!(ctx["namespace"], "apps");
     assert_eq!(ctx["owner"], "alice");
-    assert!(ctx["expiresAt"].is_string(), "{}", list.text);
+    assert!(canonical_timestamp(&ctx["expiresAt"]), "{}", list.text);
     assert_eq!(ctx["repos"][0], json!({"name": "a", "url": "https://a.example.com", "insecureSkipTlsVerify": true}));
     assert_eq!(
         ctx["repos"][1],
@@ -167,7 +167,7 @@ async fn install_maps_body_both_spellings_and_answers_camel_case() {
     assert_eq!(answer.body["name"], "web");
     assert_eq!(answer.body["namespace"], "apps");
     assert_eq!(answer.body["version"], "1");
-    assert_eq!(answer.body["info"]["lastDeployed"], "2023-11-14T22:13:20+00:00");
+    assert_eq!(answer.body["info"]["lastDeployed"], "2023-11-14T22:13:20Z");
     assert_eq!(answer.body["chart"]["metadata"]["apiVersion"], "v2");
     assert_eq!(answer.body["chart"]["metadata"]["appVersion"], "11.4");
 }
@@ -341,6 +341,32 @@ async fn streaming_routes_answer_ndjson() {
     let invalid =
         app.alice("POST", "/v1/test/release:stream", Some(r#"{"repoChartName": "b/c", "releaseName": "Bad"}"#)).await;
     assert_error(&invalid, 400, 3);
+}
+
+/// Whether `text` is protobuf's canonical JSON timestamp: UTC with `Z`, 0, 3, 6 or 9 fraction digits.
+fn canonical_timestamp(text: &serde_json::Value) -> bool {
+    let Some(text) = text.as_str() else { return false };
+    let Some(rest) = text.strip_suffix('Z') else { return false };
+    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, ""));
+    whole.len() == 19 && [0, 3, 6, 9].contains(&fraction.len()) && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[tokio::test]
+async fn timestamps_are_utc_with_z() {
+    let app = test_app().await.with_context().await;
+    let list = app.alice("GET", "/v1/context", None).await;
+    let ctx = &list.body["contexts"][0];
+    assert!(canonical_timestamp(&ctx["createdAt"]), "{}", list.text);
+    let release = app.alice("GET", "/v1/test/release/web", None).await;
+    assert_eq!(release.status, 200, "{}", release.text);
+    assert_eq!(release.body["info"]["lastDeployed"], "2023-11-14T22:13:20Z", "{}", release.text);
+    let stream = app
+        .alice("POST", "/v1/test/release:stream", Some(r#"{"repoChartName": "bitnami/mariadb", "releaseName": "web"}"#))
+        .await;
+    let event: serde_json::Value = serde_json::from_str(stream.text.lines().next().unwrap()).unwrap();
+    let time = &event["result"]["progress"]["time"];
+    assert!(canonical_timestamp(time), "{}", stream.text);
+    assert!(!stream.text.contains("+00:00"), "{}", stream.text);
 }
 
 #[tokio::test]

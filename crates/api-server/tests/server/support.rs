@@ -70,7 +70,7 @@ pub fn release(name: &str, namespace: &str, version: i64) -> proto::Release {
         manifest: "---\nkind: ConfigMap\n".to_owned(),
         info: Some(proto::Info {
             status: "deployed".to_owned(),
-            last_deployed: Some(pbjson_types::Timestamp { seconds: 1_700_000_000, nanos: 0 }),
+            last_deployed: Some(api_server::wire_time::Timestamp { seconds: 1_700_000_000, nanos: 0 }),
             ..Default::default()
         }),
         chart: Some(proto::Chart {
