@@ -7,6 +7,7 @@
 //! leaves a field alone (or empties a list), and the first type mismatch in
 //! key order is reported with Go's message.
 
+use crate::chart::json_fields::{DEPENDENCY_FIELDS, LOCK_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, match_field};
 use crate::chart::{Dependency, Lock, Maintainer, Metadata};
 use crate::value::{Map, Value};
 
@@ -73,27 +74,8 @@ pub(crate) fn decode_metadata(value: &Value, md: &mut Metadata, nulls: &mut Null
         Value::Map(m) => m,
         other => return Err(Ctx::top().mismatch(other, "chart.Metadata")),
     };
-    const FIELDS: &[&str] = &[
-        "name",
-        "home",
-        "sources",
-        "version",
-        "description",
-        "keywords",
-        "maintainers",
-        "icon",
-        "apiVersion",
-        "condition",
-        "tags",
-        "appVersion",
-        "deprecated",
-        "annotations",
-        "kubeVersion",
-        "dependencies",
-        "type",
-    ];
     for (key, v) in map {
-        let Some(name) = match_field(key, FIELDS) else { continue };
+        let Some(name) = match_field(key, METADATA_FIELDS) else { continue };
         let ctx = Ctx::top().field("Metadata", name);
         match name {
             "name" => string(v, &mut md.name, &ctx)?,
@@ -130,7 +112,7 @@ pub(crate) fn decode_lock(value: &Value) -> Result<Option<Lock>, String> {
     };
     let mut lock = Lock { generated: super::time::ZERO.to_owned(), ..Lock::default() };
     for (key, v) in map {
-        let Some(name) = match_field(key, &["generated", "digest", "dependencies"]) else { continue };
+        let Some(name) = match_field(key, LOCK_FIELDS) else { continue };
         let ctx = Ctx::top().field("Lock", name);
         match name {
             "generated" => match v {
@@ -145,32 +127,6 @@ pub(crate) fn decode_lock(value: &Value) -> Result<Option<Lock>, String> {
         }
     }
     Ok(Some(lock))
-}
-
-/// Go's field matching: an exact name first, then a case-insensitive one.
-fn match_field(key: &str, fields: &[&'static str]) -> Option<&'static str> {
-    fields.iter().find(|f| **f == key).or_else(|| fields.iter().find(|f| eq_fold(f, key))).copied()
-}
-
-fn eq_fold(a: &str, b: &str) -> bool {
-    let mut x = a.chars();
-    let mut y = b.chars();
-    loop {
-        match (x.next(), y.next()) {
-            (None, None) => return true,
-            (Some(c), Some(d)) if c == d || fold(c) == fold(d) => {}
-            _ => return false,
-        }
-    }
-}
-
-/// Simple case folding as Go's JSON field matching sees it (the Kelvin sign is a `k`, the long s an `s`).
-fn fold(c: char) -> char {
-    match c {
-        '\u{212A}' => 'k',
-        '\u{17F}' => 's',
-        c => c.to_lowercase().next().unwrap_or(c),
-    }
 }
 
 /// A string field: sigs.k8s.io/yaml turns numbers and booleans into text first.
@@ -252,7 +208,7 @@ fn maintainers(v: &Value, md: &mut Metadata, nulls: &mut NullNodes, ctx: &Ctx) -
 
 fn maintainer(map: &Map, m: &mut Maintainer, ctx: &Ctx) -> Result<(), String> {
     for (key, v) in map {
-        let Some(name) = match_field(key, &["name", "email", "url"]) else { continue };
+        let Some(name) = match_field(key, MAINTAINER_FIELDS) else { continue };
         let ctx = ctx.field("Maintainer", name);
         match name {
             "name" => string(v, &mut m.name, &ctx)?,
@@ -289,10 +245,8 @@ fn dependencies(v: &Value, out: &mut Vec<Dependency>, ctx: &Ctx) -> Result<Optio
 }
 
 fn dependency(map: &Map, d: &mut Dependency, ctx: &Ctx) -> Result<(), String> {
-    const FIELDS: &[&str] =
-        &["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
     for (key, v) in map {
-        let Some(name) = match_field(key, FIELDS) else { continue };
+        let Some(name) = match_field(key, DEPENDENCY_FIELDS) else { continue };
         let ctx = ctx.field("Dependency", name);
         match name {
             "name" => string(v, &mut d.name, &ctx)?,

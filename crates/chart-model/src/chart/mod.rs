@@ -6,6 +6,7 @@ mod chart;
 pub(crate) mod decode;
 mod dependency;
 mod file;
+pub mod json_fields;
 mod kube_version;
 mod lock;
 mod metadata;

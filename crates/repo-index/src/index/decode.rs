@@ -7,6 +7,9 @@
 use std::collections::BTreeMap;
 
 use chart_model::chart::Maintainer;
+use chart_model::chart::json_fields::{
+    DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS, match_field, match_field_in,
+};
 use chart_model::{Dependency, Value};
 
 use crate::index::{ChartVersion, IndexFile};
@@ -31,38 +34,8 @@ pub(crate) struct DecodedEntry {
 
 const TOP_FIELDS: &[&str] = &["serverInfo", "apiVersion", "generated", "entries", "publicKeys", "annotations"];
 
-const ENTRY_FIELDS: &[&str] = &[
-    "name",
-    "home",
-    "sources",
-    "version",
-    "description",
-    "keywords",
-    "maintainers",
-    "icon",
-    "apiVersion",
-    "condition",
-    "tags",
-    "appVersion",
-    "deprecated",
-    "annotations",
-    "kubeVersion",
-    "dependencies",
-    "type",
-    "urls",
-    "created",
-    "removed",
-    "digest",
-    "checksum",
-    "engine",
-    "tillerVersion",
-    "url",
-];
-
-const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
-
-const DEPENDENCY_FIELDS: &[&str] =
-    &["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
+/// `repo.ChartVersion`'s own JSON fields (it embeds `chart.Metadata`, whose fields come first).
+const VERSION_FIELDS: &[&str] = &["urls", "created", "removed", "digest", "checksum", "engine", "tillerVersion", "url"];
 
 /// Where a value sits, for Go's "Go struct field S.a.b" messages.
 struct Ctx<'a> {
@@ -171,7 +144,7 @@ pub(crate) fn decode_entry(value: &Value, mode: Mode) -> Result<Option<DecodedEn
     };
     let mut out = DecodedEntry::default();
     for (key, v) in map {
-        let Some(field) = match_field(key, ENTRY_FIELDS) else {
+        let Some(field) = match_field_in(key, &[METADATA_FIELDS, VERSION_FIELDS]) else {
             if mode == Mode::Yaml {
                 return Err(Ctx { strukt: "ChartVersion", path: &[], mode, coerce: false }.unknown(key));
             }
@@ -457,11 +430,6 @@ fn days_in(year: u32, month: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// The JSON field a key selects: an exact match first, then Go's case-insensitive match.
-fn match_field(key: &str, fields: &[&'static str]) -> Option<&'static str> {
-    fields.iter().find(|f| **f == key).or_else(|| fields.iter().find(|f| f.eq_ignore_ascii_case(key))).copied()
 }
 
 /// The text sigs.k8s.io/yaml gives a YAML number bound for a string field:
