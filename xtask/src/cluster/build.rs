@@ -37,14 +37,18 @@ const MODULES: &[Module] = &[
 ];
 
 /// The KWOK stages (from the kwok module's kustomize/stage folder) that make one fake node and its pods behave:
-/// the node becomes Ready and keeps its lease, pods become Running/Ready, complete, and go away when deleted.
+/// the node becomes Ready and keeps its lease, pods become Running/Ready and Job pods complete. The cluster's own
+/// stages (completing bare Pods, deleting pods) are in kwok.rs, written at `up`.
 const KWOK_STAGES: &[&str] = &[
     "kustomize/stage/node/fast/node-initialize.yaml",
     "kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
     "kustomize/stage/pod/fast/pod-ready.yaml",
     "kustomize/stage/pod/fast/pod-complete.yaml",
-    "kustomize/stage/pod/fast/pod-delete.yaml",
 ];
+
+/// The stages file's name beside the kwok binary; a new name whenever KWOK_STAGES changes, so a cache holding
+/// the file of an older list gets the new one (a running cluster keeps reading its own).
+const KWOK_STAGES_FILE: &str = "kwok-stages-2.yaml";
 
 /// Where every cached binary lives.
 #[derive(Debug, Clone)]
@@ -119,7 +123,7 @@ pub fn locate(root: &Path, cache: &Path) -> Result<Bins> {
         kube_controller_manager: find("kube-controller-manager")?,
         kube_scheduler: find("kube-scheduler")?,
         kubectl: find("kubectl")?,
-        kwok_stages: kwok.with_file_name("kwok-stages.yaml"),
+        kwok_stages: kwok.with_file_name(KWOK_STAGES_FILE),
         kwok,
         helm: find("helm")?,
         k8s_version: required_version(&root.join("tools/cluster/kubernetes/go.mod"), "k8s.io/kubernetes")?,

@@ -1,6 +1,7 @@
 //! The cluster's own KWOK configuration, written into the state folder at `up` beside the stages copied from the
-//! kwok module: container logs for every pod (a ClusterLogs entry and its log file) and a stage that completes
-//! bare Pods with `restartPolicy: Never` (Helm's test Pods and Pod hooks), which KWOK's stock stages leave running.
+//! kwok module: container logs for every pod (a ClusterLogs entry and its log file), a stage that completes bare
+//! Pods with `restartPolicy: Never` (Helm's test Pods and Pod hooks), which KWOK's stock stages leave running, and
+//! the stage that deletes pods, sparing pods that have already terminated.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ pub fn write_config(state: &Path) -> Result<PathBuf> {
     let log = dir.join("container.log");
     std::fs::write(&log, cri_log(CONTAINER_LOG_LINES)).with_context(|| format!("writing {}", log.display()))?;
     let config = dir.join("config.yaml");
-    let text = format!("{}---\n{COMPLETE_BARE_POD_STAGE}", cluster_logs(&log));
+    let text = format!("{}---\n{COMPLETE_BARE_POD_STAGE}---\n{DELETE_POD_STAGE}", cluster_logs(&log));
     std::fs::write(&config, text).with_context(|| format!("writing {}", config.display()))?;
     Ok(config)
 }
@@ -80,6 +81,31 @@ spec:
       phase: Succeeded
 "#;
 
+/// KWOK's stock `pod-delete` stage finishes the deletion of every pod with a deletionTimestamp, by name and without
+/// a UID precondition. kube-apiserver deletes a Succeeded or Failed pod at once, so KWOK's delete comes late and
+/// can hit a new pod of the same name: a Pod hook or test Pod deleted (`before-hook-creation`) and created again at
+/// once was itself deleted, and Helm waited for it until its timeout. This stage leaves terminated pods alone.
+const DELETE_POD_STAGE: &str = r#"apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'Exists'
+    - key: '.status.phase'
+      operator: 'NotIn'
+      values:
+      - 'Succeeded'
+      - 'Failed'
+  next:
+    delete: true
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +117,7 @@ mod tests {
         let text = std::fs::read_to_string(&config).unwrap();
         assert!(text.contains("kind: ClusterLogs"), "{text}");
         assert!(text.contains("name: pod-complete-never-restarting"), "{text}");
+        assert!(text.contains("name: pod-delete"), "{text}");
         let log = std::fs::read_to_string(dir.join("kwok/container.log")).unwrap();
         assert_eq!(log.lines().count(), CONTAINER_LOG_LINES.len());
         assert!(log.ends_with(" stdout F done\n"), "{log}");
