@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The original helm-api README's walkthrough over gRPC, with a client generated from protos/helm-api.proto.
+"""The original helm-api README's walkthrough over gRPC, with a client generated from protos/original/helm-api.proto.
 
 Generate the client first (grpcio-tools from PyPI, see README.md), then run one step per invocation;
 the steps and their arguments are those of the Node.js scripts in ../http:
@@ -10,8 +10,8 @@ the steps and their arguments are those of the Node.js scripts in ../http:
     python walkthrough.py install mysql bitnami/mariadb "" values.yaml
     ...
 
-Only fields of the original proto (numbers below 20) are used, so the same script works with a client
-generated from the original helm-api proto. Each step prints the answer as JSON (protobuf's canonical
+Only the original proto's RPCs and fields exist in that client (the same script also works with a client
+generated from our protos/helm-api.proto, whose field numbers below 20 are the original's). Each step prints the answer as JSON (protobuf's canonical
 mapping, as the HTTP API answers); an error prints {"code", "message"} on stderr and exits 1.
 
 Environment: HELM_API_GRPC (host:port, default $host:$HELM_API_PORT or 127.0.0.1:8848), HELM_API_TOKEN or

@@ -4,7 +4,8 @@
 //! messages, client and server, pbjson-build the serde impls of the protobuf
 //! canonical JSON mapping; the API reference and the OpenAPI document are
 //! written from the same descriptors. Everything is generated into memory
-//! first, so `--check` compares without touching the tree.
+//! first, so `--check` compares without touching the tree. Both modes also check
+//! protos/original/helm-api.proto against the contract and our proto (`codegen_original`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -69,6 +70,7 @@ fn generate(root: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     compiler.include_imports(true).include_source_info(true);
     compiler.open_file(PROTO)?;
     let pool = compiler.descriptor_pool();
+    crate::codegen_original::check(root, &pool)?;
     let fds = compiler.file_descriptor_set();
     let descriptor_bytes = compiler.encode_file_descriptor_set();
 

@@ -2,10 +2,10 @@
 //! and `HELM_API_TEST_HELM`) a real control plane, a real HTTP chart repository (nginx) and OCI registry
 //! (docker-registry) holding the example chart pushed by the real helm, builds and starts `helm-api-server` as a user
 //! does, and runs the original README's walkthrough over HTTP (examples/http, Node.js) and over gRPC (the Python
-//! client generated from protos/helm-api.proto), checking every step with the real `helm`; then the embedding
-//! example (helm-core without the server), grpcurl through reflection, and deploy/ applied to the cluster.
-//! `--load` runs the load test (e2e_load.rs) instead of the walkthrough. Everything started is stopped, also on
-//! failure; the run's folder (target/e2e/run) is kept on failure, or always with `--keep`.
+//! client generated from the original service's proto, protos/original/helm-api.proto), checking every step with
+//! the real `helm`; then the embedding example (helm-core without the server), grpcurl through reflection, and
+//! deploy/ applied to the cluster. `--load` runs the load test (e2e_load.rs) instead of the walkthrough. Everything
+//! started is stopped, also on failure; the run's folder (target/e2e/run) is kept on failure, or always with `--keep`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -212,7 +212,8 @@ fn kubectl(helm_bin: &Path) -> Result<PathBuf> {
 }
 
 /// The venv (target/e2e/venv, grpcio and grpcio-tools from PyPI, pinned in examples/python/requirements.txt) and
-/// the client generated from protos/helm-api.proto into the run's folder; returns the venv's python.
+/// the client generated from the original service's proto (protos/original/helm-api.proto) into the run's folder;
+/// returns the venv's python.
 fn python_client(root: &Path, dir: &Path) -> Result<PathBuf> {
     let venv = root.join("target/e2e/venv");
     let python = venv.join("bin/python");

@@ -15,7 +15,7 @@ use crate::e2e_repos::{CHART, Helm, PASSWORD, USER, VERSIONS};
 pub enum Flavour {
     /// examples/http/*.mjs with Node's fetch.
     Http,
-    /// examples/python/walkthrough.py with the grpcio client generated from protos/helm-api.proto.
+    /// examples/python/walkthrough.py with the grpcio client generated from protos/original/helm-api.proto.
     Grpc,
 }
 

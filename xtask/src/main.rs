@@ -6,6 +6,7 @@ mod bench;
 mod ci;
 mod cluster;
 mod codegen;
+mod codegen_original;
 mod deps;
 mod e2e;
 mod e2e_load;
