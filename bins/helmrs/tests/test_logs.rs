@@ -203,13 +203,10 @@ fn bare_pod_pre_install_hook_runs_and_shows_as_in_helm() {
     assert!(mismatches.is_empty(), "{} outputs differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 
-/// What each tool stores for hooks that ran, read back by the real helm. Ignored until helm-core
-/// records Helm's default delete policy: Helm's execHook sets `before-hook-creation` on every hook
-/// it runs that names no policy, and that lands in the stored release (`"delete_policies":
-/// ["before-hook-creation"]`); helm-core applies the default when running the hook
-/// (kube-apply hooks_run.rs) but `operation::record_hook` stores the policies as written.
+/// What each tool stores for hooks that ran, read back by the real helm: Helm's execHook sets
+/// `before-hook-creation` on every hook it runs that names no policy, and that lands in the stored
+/// release (`"delete_policies": ["before-hook-creation"]`).
 #[test]
-#[ignore = "helm-core does not store Helm's default before-hook-creation policy of hooks that ran"]
 fn hooks_that_ran_are_stored_as_helm_stores_them() {
     let Some(t) = Tools::new("stored") else { return };
     let c = chart();

@@ -229,11 +229,12 @@ pub fn record_hook(hook: &kube_apply::Hook, run: Option<&HookRun>) -> release_st
         events: hook.events.iter().map(|e| release_storage::HookEvent::from_word(e.as_str())).collect(),
         last_run,
         weight: hook.weight,
-        delete_policies: hook
-            .delete_policies
-            .iter()
-            .map(|p| release_storage::HookDeletePolicy::from_word(p.as_str()))
-            .collect(),
+        // Helm's execHook gives a hook it runs without a policy `before-hook-creation`, and stores that.
+        delete_policies: if run.is_some() && hook.delete_policies.is_empty() {
+            vec![release_storage::HookDeletePolicy::BeforeHookCreation]
+        } else {
+            hook.delete_policies.iter().map(|p| release_storage::HookDeletePolicy::from_word(p.as_str())).collect()
+        },
         output_log_policies: hook
             .output_log_policies
             .iter()
