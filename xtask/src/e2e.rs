@@ -281,7 +281,7 @@ fn embed(root: &Path, helm: &Helm, kubeconfig: &Path, ns: &str) -> Result<()> {
     let chart = root.join("examples/charts/greeter").display().to_string();
     let kc = kubeconfig.display().to_string();
     // Built by e2e_server::build with the workspace's examples.
-    let example = root.join("target/debug/examples/embed").display().to_string();
+    let example = crate::e2e_server::cargo_target_dir(root).join("debug/examples/embed").display().to_string();
     crate::run_cmd(root, &example, &[&kc, ns, "embedded", &chart, "message=embedded"])?;
     let list = helm.json(&["list", "-n", ns, "-o", "json"])?;
     let entry = list.as_array().and_then(|a| a.iter().find(|r| r["name"] == "embedded")).cloned();

@@ -91,7 +91,7 @@ pub fn build(root: &Path, release: bool) -> Result<PathBuf> {
     if release {
         crate::run_cmd(root, "cargo", &["build", "--locked", "--release", "--bin", "helm-api-server"])?;
     }
-    let bin = root.join("target").join(if release { "release" } else { "debug" }).join("helm-api-server");
+    let bin = cargo_target_dir(root).join(if release { "release" } else { "debug" }).join("helm-api-server");
     if !bin.is_file() {
         bail!("cargo built no {}", bin.display());
     }
@@ -140,4 +140,12 @@ pub fn start(bin: &Path, dir: &Path) -> Result<Server> {
         process.pid()
     );
     Ok(Server { process, grpc_port, http_port, token, token_file, other_token })
+}
+
+/// Where cargo puts what it builds: `$CARGO_TARGET_DIR` (relative to the workspace root) or `target/`.
+pub(crate) fn cargo_target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
 }
