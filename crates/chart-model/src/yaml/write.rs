@@ -25,6 +25,42 @@ pub(crate) fn to_string(value: &Value) -> Result<String, YamlError> {
     Ok(emit_document(&events(value)))
 }
 
+/// See [`crate::yaml::to_string_fast`]: [`to_string`], skipping the re-read check for a value
+/// that cannot fail it.
+pub(crate) fn to_string_fast(value: &Value) -> Result<String, YamlError> {
+    if !reread_is_identity(value, 0) {
+        return to_string(value);
+    }
+    if let Some(f) = crate::json::first_unsupported_float(value) {
+        return Err(YamlError::new(format!("error marshaling into JSON: {}", crate::json::unsupported_float(f))));
+    }
+    Ok(emit_document(&events(value)))
+}
+
+/// How deep [`reread_is_identity`] looks before it leaves the value to the full check.
+const FAST_DEPTH: usize = 64;
+
+/// The longest key the re-read check can never refuse: a JSON escape is at most six
+/// characters, and a key's JSON text (with its quotes) may be 1024 characters.
+const FAST_KEY_BYTES: usize = 170;
+
+/// Whether go-yaml reads `value`'s JSON text back unchanged and without error: every
+/// string and key is ASCII without DEL (so no NEL, no refused character, no document
+/// marker after a break), keys are short and the nesting is shallow. A `false` only
+/// means the full [`reread::check`] has to decide.
+fn reread_is_identity(value: &Value, depth: usize) -> bool {
+    let text_ok = |s: &str| s.bytes().all(|b| b < 0x7f);
+    match value {
+        Value::String(s) => text_ok(s),
+        Value::List(items) => depth < FAST_DEPTH && items.iter().all(|v| reread_is_identity(v, depth + 1)),
+        Value::Map(map) => {
+            depth < FAST_DEPTH
+                && map.iter().all(|(k, v)| k.len() <= FAST_KEY_BYTES && text_ok(k) && reread_is_identity(v, depth + 1))
+        }
+        _ => true,
+    }
+}
+
 /// The encoder's events for `value`, after the JSON round trip; map keys in
 /// go-yaml's order. Keeps its own stack, so depth costs no native stack.
 fn events(value: &Value) -> Vec<Event> {
@@ -144,6 +180,30 @@ mod tests {
         assert_eq!(yaml(Value::Null), "null\n");
         assert_eq!(yaml(Value::List(vec![])), "[]\n");
         assert_eq!(yaml(Value::Float64(f64::NAN)), "error: error marshaling into JSON: json: unsupported value: NaN");
+    }
+
+    #[test]
+    fn fast_path_writes_as_the_full_path() {
+        let mut m = Map::new();
+        m.insert("k".into(), Value::String("a\u{85}b".into()));
+        m.insert("long".repeat(300), Value::Int(1));
+        m.insert("del".into(), Value::String("x\u{7f}".into()));
+        m.insert("n".into(), Value::Float64(f64::INFINITY));
+        let mut deep = Value::Map(m.clone());
+        for _ in 0..100 {
+            deep = Value::List(vec![deep]);
+        }
+        let mut cases = vec![Value::Null, Value::Float64(2.5), Value::Map(m.clone()), deep];
+        for key in m.keys() {
+            let mut one = Map::new();
+            one.insert(key.clone(), m[key].clone());
+            cases.push(Value::Map(one));
+        }
+        cases.push(Value::Map(Map::from([("plain".to_owned(), Value::String("on\nx".into()))])));
+        for v in cases {
+            let full = to_string(&v).map_err(|e| e.to_string());
+            assert_eq!(to_string_fast(&v).map_err(|e| e.to_string()), full, "{v:?}");
+        }
     }
 
     #[test]

@@ -75,8 +75,15 @@ pub fn from_chart_value(v: &chart_model::Value) -> Value {
 }
 
 fn yaml_text(v: &Value) -> Option<String> {
-    let text = chart_model::yaml::to_string(&to_chart_value(v)?).ok()?;
-    Some(text.strip_suffix('\n').map(str::to_owned).unwrap_or(text))
+    chart_model::yaml::to_string_fast(&to_chart_value(v)?).ok().map(trim_newline)
+}
+
+/// `toYaml` trims `yaml.Marshal`'s final newline (in place, without a copy).
+fn trim_newline(mut text: String) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
 }
 
 pub(super) fn to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
@@ -88,8 +95,8 @@ pub(super) fn must_to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<V
         return Err(e);
     }
     let v = to_chart_value(&a[0]).ok_or_else(|| format!("json: unsupported type: {}", a[0].type_name()))?;
-    let text = chart_model::yaml::to_string(&v).map_err(|e| e.to_string())?;
-    Ok(Value::from(text.strip_suffix('\n').map(str::to_owned).unwrap_or(text)))
+    let text = chart_model::yaml::to_string_fast(&v).map_err(|e| e.to_string())?;
+    Ok(Value::from(trim_newline(text)))
 }
 
 /// `toYamlPretty`: go-yaml v3 with an indent of 2 (see [`super::yaml_pretty`]).
