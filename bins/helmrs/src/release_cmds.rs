@@ -798,9 +798,9 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
     if a.install {
         // As helm: a release that does not exist, or whose last revision is uninstalled, is installed
         // (replacing the uninstalled one).
-        let last = release_info::history(&config, &a.release, 0).await.ok().and_then(|h| h.last().cloned());
-        let uninstalled = last.as_ref().is_some_and(|r| r.status() == Status::Uninstalled);
-        if last.is_none() || uninstalled {
+        let target = helm_core::upgrade_target(&config, &a.release).await?;
+        let uninstalled = target == helm_core::UpgradeTarget::Uninstalled;
+        if target != helm_core::UpgradeTarget::Existing {
             if a.output == "table" {
                 let line = format!("Release {:?} does not exist. Installing it now.\n", a.release);
                 std::io::stdout().lock().write_all(line.as_bytes())?;

@@ -130,8 +130,9 @@ fn write_error(e: std::io::Error) -> PackageError {
     PackageError::Write(e.to_string())
 }
 
-/// The metadata as Go's JSON encoding of `chart.Metadata` sees it (empty fields omitted).
-pub(crate) fn metadata_value(md: &Metadata, with_dependencies: bool) -> Value {
+/// The metadata as Go's JSON encoding of `chart.Metadata` sees it (empty fields omitted);
+/// `with_dependencies: false` leaves the dependency list out.
+pub fn metadata_value(md: &Metadata, with_dependencies: bool) -> Value {
     let mut m = Map::new();
     let mut text = |k: &str, v: &str| {
         if !v.is_empty() {

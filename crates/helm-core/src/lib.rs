@@ -38,5 +38,5 @@ pub use rollback::{Rollback, RollbackOptions};
 pub use server_side::ServerSide;
 pub use template::{TemplateOptions, TemplateOutput, template};
 pub use uninstall::{Uninstall, UninstallOptions, UninstallResult};
-pub use upgrade::{Upgrade, UpgradeOptions};
+pub use upgrade::{Upgrade, UpgradeOptions, UpgradeTarget, upgrade_target};
 pub use values::ValuesOptions;

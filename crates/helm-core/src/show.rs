@@ -1,6 +1,6 @@
 //! `helm show chart|values|readme|crds|all`: what Helm's `action.Show` prints about a chart.
 
-use chart_model::{Chart, Dependency, Map, Metadata, Value};
+use chart_model::{Chart, Metadata};
 
 use crate::error::{Error, Result};
 
@@ -63,85 +63,8 @@ pub fn show(chart: &Chart, format: ShowFormat) -> Result<String> {
 
 /// Chart.yaml as Helm's `yaml.Marshal(chart.Metadata)`: JSON field names, empty fields left out, keys sorted.
 pub fn metadata_yaml(md: &Metadata) -> Result<String> {
-    chart_model::yaml::to_string(&metadata_value(md)).map_err(|e| Error::Chart(e.to_string()))
-}
-
-/// The metadata as Go's JSON encoding of `chart.Metadata` sees it.
-pub fn metadata_value(md: &Metadata) -> Value {
-    let mut m = Map::new();
-    let strings = [
-        ("name", &md.name),
-        ("home", &md.home),
-        ("version", &md.version),
-        ("description", &md.description),
-        ("icon", &md.icon),
-        ("apiVersion", &md.api_version),
-        ("condition", &md.condition),
-        ("tags", &md.tags),
-        ("appVersion", &md.app_version),
-        ("kubeVersion", &md.kube_version),
-        ("type", &md.chart_type),
-    ];
-    for (k, v) in strings {
-        if !v.is_empty() {
-            m.insert(k.into(), Value::String(v.clone()));
-        }
-    }
-    let list = |items: &[String]| Value::List(items.iter().cloned().map(Value::String).collect());
-    if !md.sources.is_empty() {
-        m.insert("sources".into(), list(&md.sources));
-    }
-    if !md.keywords.is_empty() {
-        m.insert("keywords".into(), list(&md.keywords));
-    }
-    if !md.maintainers.is_empty() {
-        let items = md
-            .maintainers
-            .iter()
-            .map(|x| {
-                let mut mm = Map::new();
-                for (k, v) in [("name", &x.name), ("email", &x.email), ("url", &x.url)] {
-                    if !v.is_empty() {
-                        mm.insert(k.into(), Value::String(v.clone()));
-                    }
-                }
-                Value::Map(mm)
-            })
-            .collect();
-        m.insert("maintainers".into(), Value::List(items));
-    }
-    if md.deprecated {
-        m.insert("deprecated".into(), Value::Bool(true));
-    }
-    if !md.annotations.is_empty() {
-        let a = md.annotations.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-        m.insert("annotations".into(), Value::Map(a));
-    }
-    if !md.dependencies.is_empty() {
-        m.insert("dependencies".into(), Value::List(md.dependencies.iter().map(dependency_value).collect()));
-    }
-    Value::Map(m)
-}
-
-fn dependency_value(d: &Dependency) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::String(d.name.clone()));
-    m.insert("repository".into(), Value::String(d.repository.clone()));
-    for (k, v) in [("version", &d.version), ("condition", &d.condition), ("alias", &d.alias)] {
-        if !v.is_empty() {
-            m.insert(k.into(), Value::String(v.clone()));
-        }
-    }
-    if !d.tags.is_empty() {
-        m.insert("tags".into(), Value::List(d.tags.iter().cloned().map(Value::String).collect()));
-    }
-    if d.enabled {
-        m.insert("enabled".into(), Value::Bool(true));
-    }
-    if !d.import_values.is_empty() {
-        m.insert("import-values".into(), Value::List(d.import_values.clone()));
-    }
-    Value::Map(m)
+    chart_model::yaml::to_string(&chart_model::package::metadata_value(md, true))
+        .map_err(|e| Error::Chart(e.to_string()))
 }
 
 /// Helm's `findReadme`: the first file (in chart order) named readme.md, readme.txt or readme, any case.

@@ -18,6 +18,31 @@ use crate::rollback::{Rollback, RollbackOptions};
 use crate::server_side::{ServerSide, kube_method};
 use crate::template::validate_release_name;
 
+/// What `helm upgrade --install` finds before it decides between installing and upgrading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpgradeTarget {
+    /// The release has a revision to upgrade.
+    Existing,
+    /// No revision is stored: install.
+    Missing,
+    /// The last revision is uninstalled (history kept): install, replacing it.
+    Uninstalled,
+}
+
+/// Helm's check in `upgrade --install`: a release that is not found, or whose last revision is
+/// uninstalled, is installed instead; any other storage error is returned.
+pub async fn upgrade_target(config: &Configuration, name: &str) -> Result<UpgradeTarget> {
+    match config.storage().history(name).await {
+        Ok(history) => match history.iter().max_by_key(|r| r.version) {
+            None => Ok(UpgradeTarget::Missing),
+            Some(last) if last.status() == Status::Uninstalled => Ok(UpgradeTarget::Uninstalled),
+            Some(_) => Ok(UpgradeTarget::Existing),
+        },
+        Err(release_storage::Error::ReleaseNotFound) => Ok(UpgradeTarget::Missing),
+        Err(e) => Err(storage_error(e)),
+    }
+}
+
 /// The options of `helm upgrade`.
 #[derive(Debug, Clone)]
 pub struct UpgradeOptions {

@@ -12,7 +12,7 @@ use crate::backend::errors::from_core;
 use crate::backend::helm::HelmBackend;
 use crate::backend::{ProgressSink, chart, convert};
 use crate::contexts::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::proto;
 
 /// Runs `operation`, reporting its helm-core progress events to `sink` when someone listens.
@@ -72,29 +72,27 @@ pub async fn upgrade(
         chart::chart_for(backend, context, &req.repo_chart_name, &req.chart_version, &req.chart_archive).await?;
     let config = backend.configuration(context, &req.namespace).await?;
     if req.install {
-        match release_info::history(&config, &req.release_name, 0).await.map_err(from_core) {
-            Err(Error::NotFound(_)) => {
-                let options = InstallOptions {
-                    release_name: req.release_name.clone(),
-                    create_namespace: req.create_namespace,
-                    dry_run: req.dry_run,
-                    disable_hooks: req.disable_hooks,
-                    wait: req.wait,
-                    wait_for_jobs: req.wait_for_jobs,
-                    timeout: convert::timeout(req.timeout_seconds),
-                    atomic: req.atomic,
-                    description: convert::description(&req.description),
-                    server_side: convert::server_side(&req.server_side),
-                    take_ownership: req.take_ownership,
-                    force_conflicts: req.force_conflicts,
-                    ..InstallOptions::default()
-                };
-                let install = Install::new(config, options);
-                let release = observed(&progress, install.run(&chart, &values)).await.map_err(from_core)?;
-                return Ok(convert::release(&release));
-            }
-            Err(e) => return Err(e),
-            Ok(_) => {}
+        let target = helm_core::upgrade_target(&config, &req.release_name).await.map_err(from_core)?;
+        if target != helm_core::UpgradeTarget::Existing {
+            let options = InstallOptions {
+                release_name: req.release_name.clone(),
+                create_namespace: req.create_namespace,
+                dry_run: req.dry_run,
+                disable_hooks: req.disable_hooks,
+                wait: req.wait,
+                wait_for_jobs: req.wait_for_jobs,
+                timeout: convert::timeout(req.timeout_seconds),
+                atomic: req.atomic,
+                description: convert::description(&req.description),
+                server_side: convert::server_side(&req.server_side),
+                take_ownership: req.take_ownership,
+                force_conflicts: req.force_conflicts,
+                replace: target == helm_core::UpgradeTarget::Uninstalled,
+                ..InstallOptions::default()
+            };
+            let install = Install::new(config, options);
+            let release = observed(&progress, install.run(&chart, &values)).await.map_err(from_core)?;
+            return Ok(convert::release(&release));
         }
     }
     let options = UpgradeOptions {

@@ -20,6 +20,7 @@ mod resolve;
 mod write;
 
 pub use error::YamlError;
+pub use plain::is_yaml_style_float;
 
 use crate::value::{Map, Value};
 

@@ -130,7 +130,7 @@ fn resolve_plain(tag: &str, s: &str) -> Resolved {
             if let Some(u) = go_parse_uint(&plain, 0) {
                 return Resolved { tag: INT_TAG, value: Scalar::Uint(u) };
             }
-            if is_yaml_style_float(&plain)
+            if super::plain::is_yaml_style_float(&plain)
                 && let Some(f) = go_parse_float(&plain)
             {
                 return Resolved { tag: FLOAT_TAG, value: Scalar::Float(f) };
@@ -152,46 +152,6 @@ fn resolve_plain(tag: &str, s: &str) -> Resolved {
         _ => {}
     }
     string()
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// Go's `strconv.ParseUint(s, base, 64)` for base 0 (Go prefixes, leading-zero octal) or an explicit base;

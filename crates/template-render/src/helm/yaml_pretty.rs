@@ -191,7 +191,7 @@ fn resolves_as_string(s: &str) -> bool {
         return s.parse::<f64>().is_err();
     }
     let plain: String = s.chars().filter(|c| *c != '_').collect();
-    !(go_parse_int(s) || is_yaml_float(&plain) || is_binary_int(&plain) || is_timestamp(s))
+    !(go_parse_int(s) || chart_model::yaml::is_yaml_style_float(&plain) || is_binary_int(&plain) || is_timestamp(s))
 }
 
 /// v3 drops every underscore, then tries Go's `strconv.ParseInt(s, 0, 64)` (and `ParseUint`):
@@ -222,43 +222,6 @@ fn go_parse_int(s: &str) -> bool {
         Ok(n) => !negative || n <= i64::MAX as u64 + 1,
         Err(_) => false,
     }
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'-' | b'+')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// v3 reads `0b1010` and `-0b1010` as integers.
