@@ -53,10 +53,3 @@ pub fn from_slice_list(data: &[u8]) -> Result<Vec<Value>, YamlError> {
 pub fn to_string(value: &Value) -> Result<String, YamlError> {
     write::to_string(value)
 }
-
-/// [`to_string`] with a shortcut for the common value (ASCII text without DEL, short keys,
-/// shallow nesting), which go-yaml is known to read back unchanged from its JSON text: the
-/// re-read check is skipped for it. The result is [`to_string`]'s for every value.
-pub fn to_string_fast(value: &Value) -> Result<String, YamlError> {
-    write::to_string_fast(value)
-}

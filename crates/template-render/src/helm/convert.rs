@@ -75,7 +75,7 @@ pub fn from_chart_value(v: &chart_model::Value) -> Value {
 }
 
 fn yaml_text(v: &Value) -> Option<String> {
-    chart_model::yaml::to_string_fast(&to_chart_value(v)?).ok().map(trim_newline)
+    chart_model::yaml::to_string(&to_chart_value(v)?).ok().map(trim_newline)
 }
 
 /// `toYaml` trims `yaml.Marshal`'s final newline (in place, without a copy).
@@ -95,7 +95,7 @@ pub(super) fn must_to_yaml(_: &mut CallContext<'_, '_>, a: &[Value]) -> Result<V
         return Err(e);
     }
     let v = to_chart_value(&a[0]).ok_or_else(|| format!("json: unsupported type: {}", a[0].type_name()))?;
-    let text = chart_model::yaml::to_string_fast(&v).map_err(|e| e.to_string())?;
+    let text = chart_model::yaml::to_string(&v).map_err(|e| e.to_string())?;
     Ok(Value::from(trim_newline(text)))
 }
 
