@@ -11,6 +11,7 @@ use crate::run_cmd;
 /// Runs formatting, conventions, dependency rules, clippy and every test.
 pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
+    disk_report(root);
     run_cmd(root, "cargo", &["fmt", "--all", "--check"])?;
     crate::tidy::run(root)?;
     crate::deps::run(root)?;
@@ -24,10 +25,18 @@ pub fn run(root: &Path) -> Result<()> {
     // The server end to end (cargo xtask e2e) on the same services.
     let e2e = crate::e2e::run_ci(root, &services.env);
     drop(services);
+    disk_report(root);
     tested?;
     e2e?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Prints the free space where the build writes (a full disk shows up as linker crashes, not as a message).
+fn disk_report(root: &Path) {
+    let target = crate::e2e_server::cargo_target_dir(root);
+    let folder = if target.is_dir() { target } else { root.to_path_buf() };
+    let _ = Command::new("df").arg("-h").arg(&folder).current_dir(root).status();
 }
 
 /// `cargo test` over the workspace with the services' variables.
