@@ -20,6 +20,17 @@ pub fn from_slice(data: &[u8]) -> Result<Value, JsonError> {
     read::from_slice(data)
 }
 
+/// Appends a float as `json.Marshal` writes a `float64` (`8000`, `1.5`, `1e-7`, `1e+21`);
+/// NaN and infinities are refused with Go's error, and nothing is written.
+pub fn write_float(out: &mut String, f: f64) -> Result<(), JsonError> {
+    if float_text::push_json(out, f) { Ok(()) } else { Err(unsupported_float(f)) }
+}
+
+/// Appends an integer's decimal text (`strconv.FormatInt(n, 10)`), without `fmt`.
+pub fn write_integer(out: &mut String, n: i64) {
+    float_text::push_integer(out, n);
+}
+
 /// Writes a value as `json.Marshal` does: sorted keys, HTML-safe escapes, Go's float format.
 pub fn to_string(value: &Value) -> Result<String, JsonError> {
     write::to_string(value)

@@ -1,10 +1,8 @@
 //! Writing values as Go's `json.Marshal` does.
 
 use std::collections::btree_map;
-use std::fmt::Write as _;
-
 use crate::json::JsonError;
-use crate::json::float_text::{format_g, format_json};
+use crate::json::float_text::{format_g, push_integer, push_json};
 use crate::value::Value;
 
 /// See [`crate::json::to_string`].
@@ -24,13 +22,12 @@ pub(crate) fn to_string(value: &Value) -> Result<String, JsonError> {
             match v {
                 Value::Null => out.push_str("null"),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                Value::Int(n) | Value::Int64(n) => {
-                    let _ = write!(out, "{n}");
+                Value::Int(n) | Value::Int64(n) => push_integer(&mut out, *n),
+                Value::Float64(f) => {
+                    if !push_json(&mut out, *f) {
+                        return Err(unsupported_float(*f));
+                    }
                 }
-                Value::Float64(f) => match format_json(*f) {
-                    Some(text) => out.push_str(&text),
-                    None => return Err(unsupported_float(*f)),
-                },
                 Value::String(s) => write_string(&mut out, s),
                 Value::List(items) => {
                     out.push('[');

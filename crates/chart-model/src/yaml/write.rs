@@ -8,7 +8,7 @@
 //! each number decides its YAML type, and the characters go-yaml's reader
 //! refuses in that JSON are reported as it reports them.
 
-use crate::json::float_text::{format_g, format_json};
+use crate::json::float_text::{format_g, format_json, push_integer, small_integer};
 use crate::value::Value;
 use crate::yaml::YamlError;
 use crate::yaml::emit::{Event, Style, emit_document};
@@ -122,6 +122,11 @@ fn scalar_event(value: &Value) -> Event {
 /// text is an integer when the float is whole and below 1e21, and go-yaml
 /// keeps it an integer when it fits in int64 or uint64.
 fn number_after_round_trip(f: f64) -> String {
+    if let Some(n) = small_integer(f) {
+        let mut out = String::new();
+        push_integer(&mut out, n);
+        return out;
+    }
     let text = format_json(f).unwrap_or_default();
     if let Ok(n) = text.parse::<i64>() {
         n.to_string()

@@ -40,7 +40,7 @@ fn newline(out: &mut String, style: Style, depth: usize) {
 }
 
 fn write_float(out: &mut String, f: f64) -> Result<(), String> {
-    chart_model::json::to_string(&chart_model::Value::Float64(f)).map(|s| out.push_str(&s)).map_err(|e| e.to_string())
+    chart_model::json::write_float(out, f).map_err(|e| e.to_string())
 }
 
 /// The maps being written, outermost first, to find cycles.
@@ -54,7 +54,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
     match v {
         Value::Invalid | Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(n) | Value::Int64(n) => out.push_str(&n.to_string()),
+        Value::Int(n) | Value::Int64(n) => chart_model::json::write_integer(out, *n),
         Value::Float64(f) => write_float(out, *f)?,
         Value::String(s) => write_string(out, s, style.escape_html),
         Value::List(l) => write_list(out, l, style, depth, open)?,
@@ -63,9 +63,16 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
             if open.contains(&ptr) {
                 return Err(CYCLE.to_owned());
             }
-            let entries: Vec<(String, Value)> = m.snapshot().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             open.push(ptr);
-            let result = write_map(out, &entries, style, depth, open);
+            // A map never written is borrowed as it is; a written one is copied first, so that
+            // no lock is held while its values are written.
+            let result = match m.frozen() {
+                Some(entries) => write_map(out, entries.iter().map(|(k, v)| (&**k, v)), style, depth, open),
+                None => {
+                    let entries = m.snapshot();
+                    write_map(out, entries.iter().map(|(k, v)| (&**k, v)), style, depth, open)
+                }
+            };
             open.pop();
             result?;
         }
@@ -93,7 +100,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
                     let mut entries: Vec<(String, Value)> =
                         o.fields().into_iter().map(|(k, v)| (k.into_owned(), v)).collect();
                     entries.sort_by(|a, b| a.0.cmp(&b.0));
-                    write_map(out, &entries, style, depth, open)?;
+                    write_map(out, entries.iter().map(|(k, v)| (k.as_str(), v)), style, depth, open)?;
                 }
                 Kind::Int => out.push_str(&o.int().unwrap_or(0).to_string()),
                 Kind::Uint => out.push_str(&o.uint().unwrap_or(0).to_string()),
@@ -128,19 +135,17 @@ fn write_list(out: &mut String, items: &[Value], style: Style, depth: usize, ope
     Ok(())
 }
 
-fn write_map(
+fn write_map<'a>(
     out: &mut String,
-    entries: &[(String, Value)],
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
     style: Style,
     depth: usize,
     open: &mut Open,
 ) -> Result<(), String> {
     out.push('{');
-    if entries.is_empty() {
-        out.push('}');
-        return Ok(());
-    }
-    for (i, (k, item)) in entries.iter().enumerate() {
+    let mut empty = true;
+    for (i, (k, item)) in entries.enumerate() {
+        empty = false;
         if i > 0 {
             out.push(',');
         }
@@ -152,28 +157,62 @@ fn write_map(
         }
         write(out, item, style, depth + 1, open)?;
     }
-    newline(out, style, depth);
+    if !empty {
+        newline(out, style, depth);
+    }
     out.push('}');
     Ok(())
 }
 
 /// Go's JSON string escaping.
 fn write_string(out: &mut String, s: &str, escape_html: bool) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '<' | '>' | '&' if escape_html => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+    // Runs of characters that need no escape are copied at once.
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escape: &str = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{08}' => "\\b",
+            '\u{0C}' => "\\f",
+            '<' | '>' | '&' if escape_html => "",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            c if (c as u32) < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        start = i + c.len_utf8();
+        if escape.is_empty() {
+            // `\u00XX` for control characters and, with HTML escaping, `<`, `>` and `&`.
+            let b = c as u32 as usize;
+            out.push_str("\\u00");
+            out.push(char::from(HEX[b >> 4]));
+            out.push(char::from(HEX[b & 0xf]));
+        } else {
+            out.push_str(escape);
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_go() {
+        let mut out = String::new();
+        write_string(&mut out, "a\"b\\c\n\r\t\u{8}\u{c}<>&\u{1}\u{1f}\u{2028}\u{2029}é", true);
+        assert_eq!(out, r#""a\"b\\c\n\r\t\b\f\u003c\u003e\u0026\u0001\u001f\u2028\u2029é""#);
+        out.clear();
+        write_string(&mut out, "<&>", false);
+        assert_eq!(out, r#""<&>""#);
+    }
 }
