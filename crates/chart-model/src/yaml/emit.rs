@@ -8,6 +8,8 @@
 //! here: no anchors, tags, directives or folded scalars. The machine keeps
 //! its own stacks, so nesting depth costs no native stack.
 
+use std::borrow::Cow;
+
 /// A scalar style, as the encoder asks for it and as the emitter settles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
@@ -21,11 +23,12 @@ pub(crate) enum Style {
     Literal,
 }
 
-/// One event of a single document's content.
+/// One event of a single document's content; a scalar's text is borrowed from the value
+/// written where it can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Event {
+pub(crate) enum Event<'t> {
     /// A scalar with the style the encoder asks for.
-    Scalar(String, Style),
+    Scalar(Cow<'t, str>, Style),
     /// The start of a sequence.
     SequenceStart,
     /// The end of a sequence.
@@ -38,7 +41,7 @@ pub(crate) enum Event {
 
 /// Writes one document made of `events` (the content between document
 /// start and end, well nested) as go-yaml v2's `Marshal` does.
-pub(crate) fn emit_document(events: &[Event]) -> String {
+pub(crate) fn emit_document(events: &[Event<'_>]) -> String {
     let mut e = Emitter::new(events);
     e.run();
     String::from_utf8(e.out).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
@@ -75,8 +78,8 @@ struct ScalarData {
     style: Option<Style>,
 }
 
-struct Emitter<'a> {
-    events: &'a [Event],
+struct Emitter<'a, 't> {
+    events: &'a [Event<'t>],
     head: usize,
     out: Vec<u8>,
     state: State,
@@ -94,8 +97,8 @@ struct Emitter<'a> {
     scalar: ScalarData,
 }
 
-impl<'a> Emitter<'a> {
-    fn new(events: &'a [Event]) -> Self {
+impl<'a, 't> Emitter<'a, 't> {
+    fn new(events: &'a [Event<'t>]) -> Self {
         Emitter {
             events,
             head: 0,
@@ -134,8 +137,8 @@ impl<'a> Emitter<'a> {
         self.write_indent();
     }
 
-    fn event(&self) -> &'a Event {
-        let events: &'a [Event] = self.events;
+    fn event(&self) -> &'a Event<'t> {
+        let events: &'a [Event<'t>] = self.events;
         &events[self.head.min(events.len().saturating_sub(1))]
     }
 
@@ -320,7 +323,7 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn next_is(&self, end: &Event) -> bool {
+    fn next_is(&self, end: &Event<'_>) -> bool {
         self.events.get(self.head + 1) == Some(end)
     }
 

@@ -8,45 +8,73 @@
 /// this is a merge sort that never trusts it to be one (the standard sort
 /// may panic on such a comparison); where go-yaml's comparison is
 /// consistent, every correct sort gives go-yaml's order.
+#[cfg(test)]
 pub(crate) fn sort_keys(keys: &mut Vec<&str>) {
-    let items: Vec<(&str, Vec<char>)> = keys.iter().map(|k| (*k, k.chars().collect())).collect();
-    let sorted = merge_sort(items);
-    *keys = sorted.into_iter().map(|(k, _)| k).collect();
+    sort_by_key_text(keys, |k| k);
 }
 
-fn merge_sort(mut items: Vec<(&str, Vec<char>)>) -> Vec<(&str, Vec<char>)> {
+/// Sorts `items` by their key text (see [`sort_keys`]). ASCII keys are compared as bytes;
+/// any other key set is compared over runes, as go-yaml does.
+pub(crate) fn sort_by_key_text<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
     if items.len() <= 1 {
-        return items;
+        return;
     }
-    let right = items.split_off(items.len() / 2);
-    let left = merge_sort(items);
-    let right = merge_sort(right);
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
-    loop {
-        let take_right = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) => less(&r.1, &l.1),
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => break,
-        };
-        let next = if take_right { right.next() } else { left.next() };
-        out.extend(next);
-    }
-    out
+    let order = if items.iter().all(|item| key(item).is_ascii()) {
+        let texts: Vec<&[u8]> = items.iter().map(|item| key(item).as_bytes()).collect();
+        sorted_order(texts.len(), |a, b| less(texts[a], texts[b]))
+    } else {
+        let texts: Vec<Vec<char>> = items.iter().map(|item| key(item).chars().collect()).collect();
+        sorted_order(texts.len(), |a, b| less(&texts[a], &texts[b]))
+    };
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-/// go-yaml's `keyList.Less` for two string keys, over their runes.
-fn less(a: &[char], b: &[char]) -> bool {
+/// The positions `0..len` in merge-sorted order under `less` (which may be inconsistent):
+/// the left half is the first `len / 2`, and an item of the right half goes first only
+/// when it is less than the left one.
+fn sorted_order(len: usize, less: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    let mut scratch = Vec::with_capacity(len);
+    merge_sort(&mut order, &mut scratch, &less);
+    order
+}
+
+fn merge_sort(items: &mut [usize], scratch: &mut Vec<usize>, less: &impl Fn(usize, usize) -> bool) {
+    if items.len() <= 1 {
+        return;
+    }
+    let mid = items.len() / 2;
+    merge_sort(&mut items[..mid], scratch, less);
+    merge_sort(&mut items[mid..], scratch, less);
+    scratch.clear();
+    let (mut l, mut r) = (0, mid);
+    while l < mid && r < items.len() {
+        if less(items[r], items[l]) {
+            scratch.push(items[r]);
+            r += 1;
+        } else {
+            scratch.push(items[l]);
+            l += 1;
+        }
+    }
+    scratch.extend_from_slice(&items[l..mid]);
+    scratch.extend_from_slice(&items[r..]);
+    items.copy_from_slice(scratch);
+}
+
+/// go-yaml's `keyList.Less` for two string keys, over their runes (or bytes, for ASCII keys).
+fn less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
+    let ch = |s: &[C], i: usize| -> char { s[i].into() };
     for i in 0..a.len().min(b.len()) {
-        if a[i] == b[i] {
+        let (ai_c, bi_c) = (ch(a, i), ch(b, i));
+        if ai_c == bi_c {
             continue;
         }
-        let al = is_letter(a[i]);
-        let bl = is_letter(b[i]);
+        let al = is_letter(ai_c);
+        let bl = is_letter(bi_c);
         if al && bl {
-            return a[i] < b[i];
+            return ai_c < bi_c;
         }
         if al || bl {
             return bl;
@@ -54,8 +82,9 @@ fn less(a: &[char], b: &[char]) -> bool {
         // Compare the digit runs that start here by value; a run that
         // continues a non-zero number already seen counts as non-zero.
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if a[i] == '0' || b[i] == '0' {
-            for &c in a[..i].iter().rev() {
+        if ai_c == '0' || bi_c == '0' {
+            for j in (0..i).rev() {
+                let c = ch(a, j);
                 if !is_digit(c) {
                     break;
                 }
@@ -67,13 +96,13 @@ fn less(a: &[char], b: &[char]) -> bool {
             }
         }
         let mut ai = i;
-        while ai < a.len() && is_digit(a[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(a[ai]));
+        while ai < a.len() && is_digit(ch(a, ai)) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(ch(a, ai)));
             ai += 1;
         }
         let mut bi = i;
-        while bi < b.len() && is_digit(b[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(b[bi]));
+        while bi < b.len() && is_digit(ch(b, bi)) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(ch(b, bi)));
             bi += 1;
         }
         if an != bn {
@@ -82,7 +111,7 @@ fn less(a: &[char], b: &[char]) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return a[i] < b[i];
+        return ai_c < bi_c;
     }
     a.len() < b.len()
 }
@@ -122,5 +151,8 @@ mod tests {
         let mut keys = vec!["a10", "a2", "b", "A", "a", "1", "01", "_x", "a01", "10", "2", "a1"];
         sort_keys(&mut keys);
         assert_eq!(keys, ["_x", "1", "01", "2", "10", "A", "a", "a1", "a01", "a2", "a10", "b"]);
+        let mut keys = vec!["é10", "é2", "e", "b", "é", "1"];
+        sort_keys(&mut keys);
+        assert_eq!(keys, ["1", "b", "e", "é", "é2", "é10"]);
     }
 }

@@ -16,7 +16,7 @@ use crate::value::Value;
 use crate::yaml::YamlError;
 
 /// NEL, which YAML 1.1 reads as a line break.
-const NEL: char = '\u{85}';
+pub(crate) const NEL: char = '\u{85}';
 
 /// go-yaml's scanner refuses JSON nested deeper than this.
 const MAX_DEPTH: usize = 10000;

@@ -8,11 +8,13 @@
 //! each number decides its YAML type, and the characters go-yaml's reader
 //! refuses in that JSON are reported as it reports them.
 
+use std::borrow::Cow;
+
 use crate::json::float_text::{format_g, format_json, push_integer, small_integer};
 use crate::value::Value;
 use crate::yaml::YamlError;
 use crate::yaml::emit::{Event, Style, emit_document};
-use crate::yaml::key_order::sort_keys;
+use crate::yaml::key_order::sort_by_key_text;
 use crate::yaml::plain::resolves_as_string;
 use crate::yaml::reread;
 
@@ -55,7 +57,7 @@ fn reread_is_identity(value: &Value, depth: usize) -> bool {
 
 /// The encoder's events for `value`, after the JSON round trip; map keys in
 /// go-yaml's order. Keeps its own stack, so depth costs no native stack.
-fn events(value: &Value) -> Vec<Event> {
+fn events(value: &Value) -> Vec<Event<'_>> {
     enum Frame<'a> {
         List(std::slice::Iter<'a, Value>),
         Map(std::vec::IntoIter<(&'a str, &'a Value)>),
@@ -72,10 +74,8 @@ fn events(value: &Value) -> Vec<Event> {
                 }
                 Value::Map(map) => {
                     out.push(Event::MappingStart);
-                    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
-                    sort_keys(&mut keys);
-                    let entries: Vec<(&str, &Value)> =
-                        keys.into_iter().filter_map(|k| map.get(k).map(|v| (k, v))).collect();
+                    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                    sort_by_key_text(&mut entries, |e| e.0);
                     stack.push(Frame::Map(entries.into_iter()));
                 }
                 scalar => out.push(scalar_event(scalar)),
@@ -92,7 +92,7 @@ fn events(value: &Value) -> Vec<Event> {
             },
             Some(Frame::Map(entries)) => match entries.next() {
                 Some((key, item)) => {
-                    out.push(string_event(key));
+                    out.push(string_event(Cow::Borrowed(key)));
                     next = Some(item);
                 }
                 None => {
@@ -105,16 +105,22 @@ fn events(value: &Value) -> Vec<Event> {
     out
 }
 
-fn scalar_event(value: &Value) -> Event {
-    let plain = |text: String| Event::Scalar(text, Style::Plain);
+fn scalar_event(value: &Value) -> Event<'_> {
+    let plain = |text: Cow<'static, str>| Event::Scalar(text, Style::Plain);
     match value {
-        Value::Null => plain("null".into()),
-        Value::Bool(b) => plain(b.to_string()),
-        Value::Int(n) | Value::Int64(n) => plain(n.to_string()),
-        Value::Float64(f) => plain(number_after_round_trip(*f)),
-        Value::String(s) => string_event(&reread::fold(s)),
+        Value::Null => plain(Cow::Borrowed("null")),
+        Value::Bool(b) => plain(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Value::Int(n) | Value::Int64(n) => {
+            let mut text = String::new();
+            push_integer(&mut text, *n);
+            plain(Cow::Owned(text))
+        }
+        Value::Float64(f) => plain(Cow::Owned(number_after_round_trip(*f))),
+        // go-yaml's reader folds NEL line breaks in the JSON text; other text reads back as it is.
+        Value::String(s) if s.contains(reread::NEL) => string_event(Cow::Owned(reread::fold(s))),
+        Value::String(s) => string_event(Cow::Borrowed(s)),
         // Containers are handled by the caller.
-        Value::List(_) | Value::Map(_) => plain(String::new()),
+        Value::List(_) | Value::Map(_) => plain(Cow::Borrowed("")),
     }
 }
 
@@ -140,15 +146,15 @@ fn number_after_round_trip(f: f64) -> String {
 /// go-yaml's `stringv`: literal block for multi-line text, plain when the
 /// text reads back as the same string, double quotes otherwise; the
 /// emitter may still fall back to another style.
-fn string_event(s: &str) -> Event {
+fn string_event(s: Cow<'_, str>) -> Event<'_> {
     let style = if s.contains('\n') {
         Style::Literal
-    } else if resolves_as_string(s) {
+    } else if resolves_as_string(&s) {
         Style::Plain
     } else {
         Style::DoubleQuoted
     };
-    Event::Scalar(s.to_owned(), style)
+    Event::Scalar(s, style)
 }
 
 #[cfg(test)]

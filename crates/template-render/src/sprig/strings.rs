@@ -599,6 +599,10 @@ fn has_suffix(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 }
 
 fn quote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
+    // The common call, one string: quoted straight from the argument.
+    if let [Value::String(s)] = a {
+        return ok(go_quote(s));
+    }
     let parts: Vec<String> = a.iter().filter(|v| !is_nil(v)).map(|v| go_quote(&strval(v))).collect();
     ok(parts.join(" "))
 }
@@ -613,17 +617,38 @@ fn cat(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     ok(parts.join(" "))
 }
 
-fn indent_str(spaces: i64, s: &str) -> Result<String, FuncError> {
-    let pad = repeat_str(" ", spaces)?;
-    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+/// Enough spaces for the usual indentation, so that it needs no allocation.
+const SPACES: &str = "                                                                ";
+
+/// `prefix`, then `s` with `spaces` spaces before each of its lines, in one allocation.
+fn indent_str(prefix: &str, spaces: i64, s: &str) -> Result<String, FuncError> {
+    let owned;
+    let pad = match usize::try_from(spaces) {
+        Ok(n) if n <= SPACES.len() => &SPACES[..n],
+        _ => {
+            owned = repeat_str(" ", spaces)?;
+            owned.as_str()
+        }
+    };
+    let breaks = s.bytes().filter(|&b| b == b'\n').count();
+    let mut out = String::with_capacity(prefix.len() + s.len() + pad.len() * (breaks + 1));
+    out.push_str(prefix);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(pad);
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 fn indent(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
-    ok(indent_str(int(a, 0), str(a, 1))?)
+    ok(indent_str("", int(a, 0), str(a, 1))?)
 }
 
 fn nindent(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
-    ok(format!("\n{}", indent_str(int(a, 0), str(a, 1))?))
+    ok(indent_str("\n", int(a, 0), str(a, 1))?)
 }
 
 fn replace(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
