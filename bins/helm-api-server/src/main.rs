@@ -12,6 +12,11 @@ use api_server::tls::TlsConfig;
 use api_server::{HelmBackend, HelmBackendOptions};
 use helm_core::StorageDriver;
 
+/// mimalloc: rendering allocates many small, short-lived values; with it a render takes about a quarter
+/// less CPU than with glibc's malloc (template-render's render_chart benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: helm-api-server [flags]
 
 flags (environment variable in brackets):
