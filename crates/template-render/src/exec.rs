@@ -164,18 +164,21 @@ impl TemplateSet {
     }
 
     fn execute_into(&self, name: &str, data: &Value, out: &mut String, counters: &mut Counters) -> Result<(), Error> {
-        let Some(tree) = self.lookup(name) else {
-            return Err(ExecError {
-                name: Arc::from(name),
-                message: format!(
-                    "template: no template {} associated with template {}",
-                    go_quote(name),
-                    go_quote(self.root.as_deref().unwrap_or(name))
-                ),
-            }
-            .into());
-        };
+        let Some(tree) = self.lookup(name) else { return Err(self.no_template(name)) };
         self.execute_tree_into(tree, data, out, counters)
+    }
+
+    /// Go's error for executing a template the set does not have.
+    fn no_template(&self, name: &str) -> Error {
+        ExecError {
+            name: Arc::from(name),
+            message: format!(
+                "template: no template {} associated with template {}",
+                go_quote(name),
+                go_quote(self.root.as_deref().unwrap_or(name))
+            ),
+        }
+        .into()
     }
 
     fn execute_tree_into(
@@ -222,11 +225,12 @@ impl<'t> CallContext<'_, 't> {
     /// Executes another template of the set into a string, as `ExecuteTemplate` does from a function
     /// (a fresh variable scope and depth; counters are shared with the caller).
     pub fn execute_template(&mut self, name: &str, dot: &Value) -> Result<String, Error> {
-        let mut out = String::new();
-        let set = self.state.set;
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
-            set.execute_into(name, dot, &mut out, &mut self.state.counters)
-        })?;
+        let set: &'t TemplateSet = self.state.set;
+        let Some(tree) = set.trees.get(name) else { return Err(set.no_template(name)) };
+        // Helpers print a line or a few: one allocation usually holds them.
+        let mut out = String::with_capacity(NESTED_OUTPUT_CAPACITY);
+        let state = &mut *self.state;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, &mut out))?;
         Ok(out)
     }
 
@@ -269,6 +273,8 @@ impl<'t> CallContext<'_, 't> {
 }
 
 const STACK_RED_ZONE: usize = 128 * 1024;
+/// The first allocation for the text of a template executed from a function (`include`).
+const NESTED_OUTPUT_CAPACITY: usize = 256;
 const STACK_GROWTH: usize = 4 * 1024 * 1024;
 
 /// Go's print builtins, which the executor can call on borrowed arguments.
@@ -524,6 +530,22 @@ impl<'t> State<'t> {
     }
 
     // ---- walking ----
+
+    /// Executes a template of this set as a fresh execution would (only `$` defined, depth 0),
+    /// reusing this execution's buffers and counters; everything is restored afterwards.
+    fn execute_nested(&mut self, tree: &'t Tree, data: &Value, out: &mut String) -> Result<(), Error> {
+        let saved = (self.tree, self.base, self.depth, self.at);
+        let mark = self.vars.len();
+        self.tree = tree;
+        self.base = mark;
+        self.depth = 0;
+        self.at = At::None;
+        self.vars.push(("$", Slot::Val(Val::concrete(data.clone()))));
+        let result = self.walk_list(Dot { v: data, iface: false, frames: None }, &tree.root, out);
+        self.vars.truncate(mark);
+        (self.tree, self.base, self.depth, self.at) = saved;
+        result.map(|_| ()).map_err(|e| *e)
+    }
 
     fn walk_list(&mut self, dot: Dot<'_>, list: &'t List, out: &mut String) -> Result<Flow> {
         for node in &list.nodes {
