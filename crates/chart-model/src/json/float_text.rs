@@ -277,11 +277,13 @@ mod tests {
         }
         for v in values {
             for v in [v, -v] {
-                let slow = |x: f64| if small_integer(x).is_some() { format_f_digits(&shortest_digits(x)) } else { format_f(x) };
+                let slow = |x: f64| {
+                    if small_integer(x).is_some() { format_f_digits(&shortest_digits(x)) } else { format_f(x) }
+                };
                 assert_eq!(format_f(v), slow(v), "f {v}");
                 let d = shortest_digits(v);
                 let exp = d.point - 1;
-                let g = if exp < -4 || exp >= 6 { format_e_digits(&d) } else { format_f_digits(&d) };
+                let g = if !(-4..6).contains(&exp) { format_e_digits(&d) } else { format_f_digits(&d) };
                 assert_eq!(format_g(v), g, "g {v}");
             }
         }

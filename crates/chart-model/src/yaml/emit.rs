@@ -102,7 +102,7 @@ impl<'a, 't> Emitter<'a, 't> {
         Emitter {
             events,
             head: 0,
-            out: Vec::new(),
+            out: Vec::with_capacity(64 + events.len() * 16),
             state: State::DocumentEnd,
             states: Vec::new(),
             indent: -1,
@@ -383,6 +383,12 @@ impl<'a, 't> Emitter<'a, 't> {
         self.column += 1;
     }
 
+    /// Copies ASCII characters, one column each.
+    fn put_run(&mut self, run: &[u8]) {
+        self.out.extend_from_slice(run);
+        self.column += run.len() as i64;
+    }
+
     fn put_break(&mut self) {
         self.out.push(b'\n');
         self.column = 0;
@@ -463,6 +469,10 @@ impl<'a, 't> Emitter<'a, 't> {
                     self.write_indent();
                 }
                 self.write(value, &mut i);
+                // The ASCII characters that follow and take this same branch, copied at once.
+                let run = ascii_run(&value[i..], |b| b != b' ' && b != b'\r' && b != b'\n');
+                self.put_run(&value[i..i + run]);
+                i += run;
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -581,6 +591,12 @@ impl<'a, 't> Emitter<'a, 't> {
                 spaces = true;
             } else {
                 self.write(value, &mut i);
+                if !starts_with_bom {
+                    // Printable ASCII that needs no escape and is no space, copied at once.
+                    let run = ascii_run(&value[i..], |b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\');
+                    self.put_run(&value[i..i + run]);
+                    i += run;
+                }
                 spaces = false;
             }
         }
@@ -628,11 +644,19 @@ impl<'a, 't> Emitter<'a, 't> {
                     self.write_indent();
                 }
                 self.write(value, &mut i);
+                let run = ascii_run(&value[i..], |b| b != b'\r' && b != b'\n');
+                self.put_run(&value[i..i + run]);
+                i += run;
                 self.indention = false;
                 breaks = false;
             }
         }
     }
+}
+
+/// How many leading bytes of `s` are ASCII and pass `take`.
+fn ascii_run(s: &[u8], take: impl Fn(u8) -> bool) -> usize {
+    s.iter().position(|&b| b >= 0x80 || !take(b)).unwrap_or(s.len())
 }
 
 /// The start of the character that ends before `end`.
@@ -673,10 +697,29 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
         block_indicators = true;
         flow_indicators = true;
     }
+    // ASCII text (the usual) is classified byte by byte without the UTF-8 lookahead.
+    let ascii = value.is_ascii();
     let mut preceded_by_whitespace = true;
     let mut i = 0;
     while i < value.len() {
-        let w = width(value[i]).max(1);
+        let c = value[i];
+        let (w, printable, space, line_break, blankz) = if ascii {
+            (
+                1,
+                c == b'\n' || (0x20..=0x7e).contains(&c),
+                c == b' ',
+                c == b'\r' || c == b'\n',
+                matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0),
+            )
+        } else {
+            (
+                width(c).max(1),
+                is_printable(value, i),
+                is_space(value, i),
+                is_break(value, i),
+                is_blankz(value, i),
+            )
+        };
         let followed_by_whitespace = i + w >= value.len() || is_blank(value, i + w);
         if i == 0 {
             match value[i] {
@@ -713,10 +756,10 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
                 _ => {}
             }
         }
-        if !is_printable(value, i) {
+        if !printable {
             special_characters = true;
         }
-        if is_space(value, i) {
+        if space {
             if i == 0 {
                 leading_space = true;
             }
@@ -728,7 +771,7 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
             }
             previous_space = true;
             previous_break = false;
-        } else if is_break(value, i) {
+        } else if line_break {
             line_breaks = true;
             if i == 0 {
                 leading_break = true;
@@ -745,7 +788,7 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
             previous_space = false;
             previous_break = false;
         }
-        preceded_by_whitespace = is_blankz(value, i);
+        preceded_by_whitespace = blankz;
         i += w;
     }
 

@@ -9,38 +9,34 @@
 /// may panic on such a comparison); where go-yaml's comparison is
 /// consistent, every correct sort gives go-yaml's order.
 #[cfg(test)]
-pub(crate) fn sort_keys(keys: &mut Vec<&str>) {
-    sort_by_key_text(keys, |k| k);
+pub(crate) fn sort_keys(keys: &mut [&str]) {
+    sort_by_key_text(keys, |k| *k);
 }
 
 /// Sorts `items` by their key text (see [`sort_keys`]). ASCII keys are compared as bytes;
 /// any other key set is compared over runes, as go-yaml does.
-pub(crate) fn sort_by_key_text<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
+pub(crate) fn sort_by_key_text<T: Copy>(items: &mut [T], key: impl Fn(&T) -> &str) {
     if items.len() <= 1 {
         return;
     }
-    let order = if items.iter().all(|item| key(item).is_ascii()) {
-        let texts: Vec<&[u8]> = items.iter().map(|item| key(item).as_bytes()).collect();
-        sorted_order(texts.len(), |a, b| less(texts[a], texts[b]))
+    if items.iter().all(|item| key(item).is_ascii()) {
+        let mut scratch = Vec::with_capacity(items.len());
+        merge_sort(items, &mut scratch, &|a: &T, b: &T| less(key(a).as_bytes(), key(b).as_bytes()));
     } else {
-        let texts: Vec<Vec<char>> = items.iter().map(|item| key(item).chars().collect()).collect();
-        sorted_order(texts.len(), |a, b| less(&texts[a], &texts[b]))
-    };
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.into_iter().filter_map(|i| slots[i].take()));
+        let keyed: Vec<(T, Vec<char>)> = items.iter().map(|item| (*item, key(item).chars().collect())).collect();
+        let mut order: Vec<usize> = (0..keyed.len()).collect();
+        let mut scratch = Vec::with_capacity(order.len());
+        merge_sort(&mut order, &mut scratch, &|&a: &usize, &b: &usize| less(&keyed[a].1, &keyed[b].1));
+        for (slot, i) in items.iter_mut().zip(order) {
+            *slot = keyed[i].0;
+        }
+    }
 }
 
-/// The positions `0..len` in merge-sorted order under `less` (which may be inconsistent):
-/// the left half is the first `len / 2`, and an item of the right half goes first only
-/// when it is less than the left one.
-fn sorted_order(len: usize, less: impl Fn(usize, usize) -> bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
-    let mut scratch = Vec::with_capacity(len);
-    merge_sort(&mut order, &mut scratch, &less);
-    order
-}
-
-fn merge_sort(items: &mut [usize], scratch: &mut Vec<usize>, less: &impl Fn(usize, usize) -> bool) {
+/// A top-down merge sort that trusts `less` with nothing (it may be inconsistent): the left
+/// half is the first `len / 2`, and an item of the right half goes first only when it is less
+/// than the left one.
+fn merge_sort<T: Copy>(items: &mut [T], scratch: &mut Vec<T>, less: &impl Fn(&T, &T) -> bool) {
     if items.len() <= 1 {
         return;
     }
@@ -50,7 +46,7 @@ fn merge_sort(items: &mut [usize], scratch: &mut Vec<usize>, less: &impl Fn(usiz
     scratch.clear();
     let (mut l, mut r) = (0, mid);
     while l < mid && r < items.len() {
-        if less(items[r], items[l]) {
+        if less(&items[r], &items[l]) {
             scratch.push(items[r]);
             r += 1;
         } else {

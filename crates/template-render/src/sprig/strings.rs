@@ -601,10 +601,23 @@ fn has_suffix(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 fn quote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     // The common call, one string: quoted straight from the argument.
     if let [Value::String(s)] = a {
-        return ok(go_quote(s));
+        return ok(quote_one(s));
     }
-    let parts: Vec<String> = a.iter().filter(|v| !is_nil(v)).map(|v| go_quote(&strval(v))).collect();
+    let parts: Vec<String> = a.iter().filter(|v| !is_nil(v)).map(|v| quote_one(&strval(v))).collect();
     ok(parts.join(" "))
+}
+
+/// `strconv.Quote(s)`: printable ASCII without `"` or `\\` only gains the quotes.
+fn quote_one(s: &str) -> String {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        out
+    } else {
+        go_quote(s)
+    }
 }
 
 fn squote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
