@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use error::JsonError;
-pub(crate) use write::{first_unsupported_float, unsupported_float};
+pub(crate) use write::unsupported_float;
 
 use crate::value::Value;
 

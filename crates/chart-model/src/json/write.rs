@@ -77,21 +77,6 @@ pub(crate) fn unsupported_float(f: f64) -> JsonError {
     JsonError::new(format!("json: unsupported value: {}", format_g(f)))
 }
 
-/// The first float in `value` that `json.Marshal` refuses, in the order it
-/// walks the value (map keys sorted bytewise).
-pub(crate) fn first_unsupported_float(value: &Value) -> Option<f64> {
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Float64(f) if !f.is_finite() => return Some(*f),
-            Value::List(items) => stack.extend(items.iter().rev()),
-            Value::Map(map) => stack.extend(map.values().rev()),
-            _ => {}
-        }
-    }
-    None
-}
-
 /// A JSON string as Go writes it with HTML escaping on.
 fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";

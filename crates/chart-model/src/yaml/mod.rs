@@ -13,6 +13,7 @@ mod gofmt;
 mod input;
 mod jsonify;
 mod key_order;
+mod node;
 mod plain;
 mod read;
 mod reread;
@@ -20,6 +21,7 @@ mod resolve;
 mod write;
 
 pub use error::YamlError;
+pub use node::{Node, NodeView};
 pub use plain::is_yaml_style_float;
 
 use crate::value::{Map, Value};
@@ -49,7 +51,8 @@ pub fn from_slice_list(data: &[u8]) -> Result<Vec<Value>, YamlError> {
 }
 
 /// Writes a value as `sigs.k8s.io/yaml.Marshal` does (with its trailing
-/// newline); Helm's `toYaml` is this with the final newline trimmed.
-pub fn to_string(value: &Value) -> Result<String, YamlError> {
+/// newline); Helm's `toYaml` is this with the final newline trimmed. Any [`Node`] tree
+/// can be written, chart values or a caller's own.
+pub fn to_string<N: Node>(value: &N) -> Result<String, YamlError> {
     write::to_string(value)
 }

@@ -11,24 +11,54 @@
 use std::borrow::Cow;
 
 use crate::json::float_text::{format_g, format_json, push_integer, small_integer};
-use crate::value::Value;
 use crate::yaml::YamlError;
 use crate::yaml::emit::{Event, Style, emit_document};
 use crate::yaml::key_order::sort_by_key_text;
+use crate::yaml::node::{Node, NodeView};
 use crate::yaml::plain::resolves_as_string;
 use crate::yaml::reread;
 
 /// See [`crate::yaml::to_string`]. The re-read check is skipped for the common value
 /// (ASCII text without DEL, short keys, shallow nesting) that go-yaml provably reads back
 /// unchanged from its JSON text.
-pub(crate) fn to_string(value: &Value) -> Result<String, YamlError> {
-    if let Some(f) = crate::json::first_unsupported_float(value) {
+pub(crate) fn to_string<N: Node>(value: &N) -> Result<String, YamlError> {
+    if let Some(f) = first_unsupported_float(value) {
         return Err(YamlError::new(format!("error marshaling into JSON: {}", crate::json::unsupported_float(f))));
     }
     if !reread_is_identity(value, 0) {
-        reread::check(value)?;
+        reread::check(&value.to_value())?;
     }
     Ok(emit_document(&events(value)))
+}
+
+/// The first float `json.Marshal` refuses (NaN, infinities), in the order it writes the value.
+fn first_unsupported_float<N: Node>(value: &N) -> Option<f64> {
+    enum Frame<'a, N: Node + 'a> {
+        List(N::Items<'a>),
+        Map(N::Entries<'a>),
+    }
+    let mut stack: Vec<Frame<'_, N>> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        if let Some(v) = next.take() {
+            match v.view() {
+                NodeView::Float(f) if !f.is_finite() => return Some(f),
+                NodeView::List(items) => stack.push(Frame::List(items)),
+                NodeView::Map(entries) => stack.push(Frame::Map(entries)),
+                _ => {}
+            }
+        }
+        let step = match stack.last_mut()? {
+            Frame::List(items) => items.next(),
+            Frame::Map(entries) => entries.next().map(|(_, v)| v),
+        };
+        match step {
+            Some(v) => next = Some(v),
+            None => {
+                stack.pop();
+            }
+        }
+    }
 }
 
 /// How deep [`reread_is_identity`] looks before it leaves the value to the full check.
@@ -42,14 +72,14 @@ const FAST_KEY_BYTES: usize = 170;
 /// string and key is ASCII without DEL (so no NEL, no refused character, no document
 /// marker after a break), keys are short and the nesting is shallow. A `false` only
 /// means the full [`reread::check`] has to decide.
-fn reread_is_identity(value: &Value, depth: usize) -> bool {
+fn reread_is_identity<N: Node>(value: &N, depth: usize) -> bool {
     let text_ok = |s: &str| s.bytes().all(|b| b < 0x7f);
-    match value {
-        Value::String(s) => text_ok(s),
-        Value::List(items) => depth < FAST_DEPTH && items.iter().all(|v| reread_is_identity(v, depth + 1)),
-        Value::Map(map) => {
+    match value.view() {
+        NodeView::String(s) => text_ok(s),
+        NodeView::List(mut items) => depth < FAST_DEPTH && items.all(|v| reread_is_identity(v, depth + 1)),
+        NodeView::Map(mut entries) => {
             depth < FAST_DEPTH
-                && map.iter().all(|(k, v)| k.len() <= FAST_KEY_BYTES && text_ok(k) && reread_is_identity(v, depth + 1))
+                && entries.all(|(k, v)| k.len() <= FAST_KEY_BYTES && text_ok(k) && reread_is_identity(v, depth + 1))
         }
         _ => true,
     }
@@ -57,24 +87,24 @@ fn reread_is_identity(value: &Value, depth: usize) -> bool {
 
 /// The encoder's events for `value`, after the JSON round trip; map keys in
 /// go-yaml's order. Keeps its own stack, so depth costs no native stack.
-fn events(value: &Value) -> Vec<Event<'_>> {
-    enum Frame<'a> {
-        List(std::slice::Iter<'a, Value>),
-        Map(std::vec::IntoIter<(&'a str, &'a Value)>),
+fn events<N: Node>(value: &N) -> Vec<Event<'_>> {
+    enum Frame<'a, N: Node> {
+        List(N::Items<'a>),
+        Map(std::vec::IntoIter<(&'a str, &'a N)>),
     }
     let mut out = Vec::new();
-    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut stack: Vec<Frame<'_, N>> = Vec::new();
     let mut next = Some(value);
     loop {
         if let Some(v) = next.take() {
-            match v {
-                Value::List(items) => {
+            match v.view() {
+                NodeView::List(items) => {
                     out.push(Event::SequenceStart);
-                    stack.push(Frame::List(items.iter()));
+                    stack.push(Frame::List(items));
                 }
-                Value::Map(map) => {
+                NodeView::Map(entries) => {
                     out.push(Event::MappingStart);
-                    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                    let mut entries: Vec<(&str, &N)> = entries.collect();
                     sort_by_key_text(&mut entries, |e| e.0);
                     stack.push(Frame::Map(entries.into_iter()));
                 }
@@ -105,22 +135,22 @@ fn events(value: &Value) -> Vec<Event<'_>> {
     out
 }
 
-fn scalar_event(value: &Value) -> Event<'_> {
+fn scalar_event<'a, N: Node>(value: NodeView<'a, N>) -> Event<'a> {
     let plain = |text: Cow<'static, str>| Event::Scalar(text, Style::Plain);
     match value {
-        Value::Null => plain(Cow::Borrowed("null")),
-        Value::Bool(b) => plain(Cow::Borrowed(if *b { "true" } else { "false" })),
-        Value::Int(n) | Value::Int64(n) => {
+        NodeView::Null => plain(Cow::Borrowed("null")),
+        NodeView::Bool(b) => plain(Cow::Borrowed(if b { "true" } else { "false" })),
+        NodeView::Int(n) => {
             let mut text = String::new();
-            push_integer(&mut text, *n);
+            push_integer(&mut text, n);
             plain(Cow::Owned(text))
         }
-        Value::Float64(f) => plain(Cow::Owned(number_after_round_trip(*f))),
+        NodeView::Float(f) => plain(Cow::Owned(number_after_round_trip(f))),
         // go-yaml's reader folds NEL line breaks in the JSON text; other text reads back as it is.
-        Value::String(s) if s.contains(reread::NEL) => string_event(Cow::Owned(reread::fold(s))),
-        Value::String(s) => string_event(Cow::Borrowed(s)),
+        NodeView::String(s) if s.contains(reread::NEL) => string_event(Cow::Owned(reread::fold(s))),
+        NodeView::String(s) => string_event(Cow::Borrowed(s)),
         // Containers are handled by the caller.
-        Value::List(_) | Value::Map(_) => plain(Cow::Borrowed("")),
+        NodeView::List(_) | NodeView::Map(_) => plain(Cow::Borrowed("")),
     }
 }
 
@@ -160,7 +190,7 @@ fn string_event(s: Cow<'_, str>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Map;
+    use crate::value::{Map, Value};
 
     fn yaml(v: Value) -> String {
         to_string(&v).unwrap_or_else(|e| format!("error: {e}"))
@@ -205,7 +235,7 @@ mod tests {
         cases.push(Value::Map(Map::from([("plain".to_owned(), Value::String("on\nx".into()))])));
         // The full path: the re-read check always runs.
         let checked = |v: &Value| -> Result<String, String> {
-            if let Some(f) = crate::json::first_unsupported_float(v) {
+            if let Some(f) = first_unsupported_float(v) {
                 return Err(format!("error marshaling into JSON: {}", crate::json::unsupported_float(f)));
             }
             reread::check(v).map_err(|e| e.to_string())?;

@@ -75,7 +75,12 @@ pub fn from_chart_value(v: &chart_model::Value) -> Value {
 }
 
 fn yaml_text(v: &Value) -> Option<String> {
-    chart_model::yaml::to_string(&to_chart_value(v)?).ok().map(trim_newline)
+    let text = if super::yaml_node::is_plain(v) {
+        chart_model::yaml::to_string(v)
+    } else {
+        chart_model::yaml::to_string(&to_chart_value(v)?)
+    };
+    text.ok().map(trim_newline)
 }
 
 /// `toYaml` trims `yaml.Marshal`'s final newline (in place, without a copy).

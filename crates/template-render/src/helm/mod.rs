@@ -12,6 +12,7 @@ pub(crate) mod marshal;
 mod required;
 mod toml;
 mod toml_read;
+mod yaml_node;
 mod yaml_pretty;
 
 use std::sync::Arc;
