@@ -120,8 +120,11 @@ pub struct Lexer<'a> {
     src: &'a str,
     /// The length of the input still to scan; zero after an error, as Go empties its input.
     len: usize,
-    left: &'a str,
-    right: &'a str,
+    left: &'a [u8],
+    right: &'a [u8],
+    /// The first byte of each delimiter, checked before comparing the rest.
+    left_first: u8,
+    right_first: u8,
     pos: usize,
     start: usize,
     paren_depth: i64,
@@ -134,52 +137,44 @@ pub struct Lexer<'a> {
     error: String,
 }
 
-enum State {
-    Text,
-    LeftDelim,
-    Comment,
-    RightDelim,
-    InsideAction,
-    Space,
-    Identifier,
-    Field,
-    Variable,
-    Char,
-    Number,
-    Quote,
-    RawQuote,
-}
-
-enum Step {
-    Emit(Token),
-    Next(State),
-}
-
-const LEFT_COMMENT: &str = "/*";
-const RIGHT_COMMENT: &str = "*/";
+const LEFT_COMMENT: &[u8] = b"/*";
+const RIGHT_COMMENT: &[u8] = b"*/";
 /// The trim marker and the space beside it.
 const TRIM_MARKER_LEN: usize = 2;
 
+#[inline]
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+#[inline]
 fn has_left_trim_marker(s: &[u8]) -> bool {
     s.len() >= 2 && s[0] == b'-' && is_space(s[1])
 }
 
+#[inline]
 fn has_right_trim_marker(s: &[u8]) -> bool {
     s.len() >= 2 && is_space(s[0]) && s[1] == b'-'
+}
+
+/// Whether an ASCII byte may be part of an identifier (`_`, letters, digits).
+#[inline]
+fn is_ascii_word(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 impl<'a> Lexer<'a> {
     /// A lexer over `src` with the given delimiters (empty means `{{` and `}}`).
     pub fn new(src: &'a str, left: &'a str, right: &'a str) -> Self {
+        let left = if left.is_empty() { "{{" } else { left }.as_bytes();
+        let right = if right.is_empty() { "}}" } else { right }.as_bytes();
         Lexer {
             src,
             len: src.len(),
-            left: if left.is_empty() { "{{" } else { left },
-            right: if right.is_empty() { "}}" } else { right },
+            left,
+            right,
+            left_first: left[0],
+            right_first: right[0],
             pos: 0,
             start: 0,
             paren_depth: 0,
@@ -217,69 +212,55 @@ impl<'a> Lexer<'a> {
 
     /// The next token; after the end, [`TokenKind::Eof`] again and again.
     pub fn next_token(&mut self) -> Token {
-        let mut state = if self.inside_action { State::InsideAction } else { State::Text };
-        loop {
-            let step = match state {
-                State::Text => self.lex_text(),
-                State::LeftDelim => self.lex_left_delim(),
-                State::Comment => self.lex_comment(),
-                State::RightDelim => self.lex_right_delim(),
-                State::InsideAction => self.lex_inside_action(),
-                State::Space => self.lex_space(),
-                State::Identifier => self.lex_identifier(),
-                State::Field => self.lex_field_or_variable(TokenKind::Field),
-                State::Variable => self.lex_variable(),
-                State::Char => self.lex_quoted(b'\'', TokenKind::CharConstant, "unterminated character constant"),
-                State::Number => self.lex_number(),
-                State::Quote => self.lex_quoted(b'"', TokenKind::String, "unterminated quoted string"),
-                State::RawQuote => self.lex_raw_quote(),
-            };
-            match step {
-                Step::Emit(token) => return token,
-                Step::Next(next) => state = next,
-            }
-        }
+        if self.inside_action { self.lex_inside_action() } else { self.lex_text() }
     }
 
+    #[inline]
     fn input(&self) -> &'a [u8] {
         &self.src.as_bytes()[..self.len]
     }
 
+    #[inline]
     fn rest(&self) -> &'a [u8] {
         &self.input()[self.pos..]
     }
 
+    /// Whether `s` starts with the right delimiter.
+    #[inline]
+    fn starts_with_right(&self, s: &[u8]) -> bool {
+        s.first() == Some(&self.right_first) && s.starts_with(self.right)
+    }
+
     /// The line of a byte offset: 1 plus the newlines before it (Go keeps the same count).
+    #[inline]
     fn line_at(&mut self, pos: usize) -> usize {
         if let Some(line) = self.dead_line {
             return line;
         }
-        let bytes = self.src.as_bytes();
         if pos < self.line_pos {
             self.line_pos = 0;
             self.line = 1;
         }
-        self.line += bytes[self.line_pos..pos].iter().filter(|&&b| b == b'\n').count();
+        self.line += count_newlines(&self.src.as_bytes()[self.line_pos..pos]);
         self.line_pos = pos;
         self.line
     }
 
-    fn this_token(&mut self, kind: TokenKind) -> Token {
+    #[inline]
+    fn emit(&mut self, kind: TokenKind) -> Token {
         let line = self.line_at(self.start);
         let token = Token { kind, pos: self.start, end: self.pos, line };
         self.start = self.pos;
         token
     }
 
-    fn emit(&mut self, kind: TokenKind) -> Step {
-        Step::Emit(self.this_token(kind))
-    }
-
+    #[inline]
     fn ignore(&mut self) {
         self.start = self.pos;
     }
 
-    fn errorf(&mut self, message: String) -> Step {
+    #[cold]
+    fn errorf(&mut self, message: String) -> Token {
         let line = self.line_at(self.start);
         let token = Token { kind: TokenKind::Error, pos: self.start, end: self.start, line };
         self.error = message;
@@ -287,20 +268,33 @@ impl<'a> Lexer<'a> {
         self.len = 0;
         self.pos = 0;
         self.start = 0;
-        Step::Emit(token)
+        token
     }
 
+    /// The character at the current position (decoded only when it is not ASCII).
+    #[inline]
     fn peek_char(&self) -> Option<char> {
-        self.src[self.pos..self.len].chars().next()
+        match self.rest().first() {
+            None => None,
+            Some(&b) if b < 0x80 => Some(char::from(b)),
+            Some(_) => self.src[self.pos..self.len].chars().next(),
+        }
     }
 
+    #[inline]
     fn peek_byte(&self) -> Option<u8> {
         self.rest().first().copied()
     }
 
-    fn lex_text(&mut self) -> Step {
-        let found = find(self.rest(), self.left.as_bytes());
-        if let Some(x) = found {
+    fn lex_text(&mut self) -> Token {
+        loop {
+            let Some(x) = self.find_left() else {
+                self.pos = self.len;
+                if self.pos > self.start {
+                    return self.emit(TokenKind::Text);
+                }
+                return self.emit(TokenKind::Eof);
+            };
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + self.left.len();
@@ -310,62 +304,75 @@ impl<'a> Lexer<'a> {
                     trim = text.len() - text.iter().rposition(|&b| !is_space(b)).map_or(0, |i| i + 1);
                 }
                 self.pos -= trim;
-                let token = self.this_token(TokenKind::Text);
+                let token = self.emit(TokenKind::Text);
                 self.pos += trim;
                 self.ignore();
                 if token.end > token.pos {
-                    return Step::Emit(token);
+                    return token;
                 }
             }
-            return Step::Next(State::LeftDelim);
+            if let Some(token) = self.lex_left_delim() {
+                return token;
+            }
         }
-        self.pos = self.len;
-        if self.pos > self.start {
-            return self.emit(TokenKind::Text);
+    }
+
+    /// Where the next left delimiter starts, from the current position.
+    #[inline]
+    fn find_left(&self) -> Option<usize> {
+        let rest = self.rest();
+        let mut from = 0;
+        while let Some(i) = find_byte(&rest[from..], self.left_first) {
+            let at = from + i;
+            if rest[at..].starts_with(self.left) {
+                return Some(at);
+            }
+            from = at + 1;
         }
-        self.emit(TokenKind::Eof)
+        None
     }
 
     /// Whether the input is at a right delimiter, and whether that has a trim marker.
+    #[inline]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
-        let right = self.right.as_bytes();
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(right) {
+        if has_right_trim_marker(rest) && self.starts_with_right(&rest[TRIM_MARKER_LEN..]) {
             return (true, true);
         }
-        (rest.starts_with(right), false)
+        (self.starts_with_right(rest), false)
     }
 
     fn left_trim_len(&self) -> usize {
         self.rest().iter().position(|&b| !is_space(b)).unwrap_or(self.rest().len())
     }
 
-    fn lex_left_delim(&mut self) -> Step {
+    /// The left delimiter: its token, or `None` after a comment (back to text), or an error.
+    fn lex_left_delim(&mut self) -> Option<Token> {
         self.pos += self.left.len();
         let trim = has_left_trim_marker(self.rest());
         let after = if trim { TRIM_MARKER_LEN } else { 0 };
-        if self.rest()[after..].starts_with(LEFT_COMMENT.as_bytes()) {
+        if self.rest()[after..].starts_with(LEFT_COMMENT) {
             self.pos += after;
             self.ignore();
-            return Step::Next(State::Comment);
+            return self.lex_comment();
         }
-        let token = self.this_token(TokenKind::LeftDelim);
+        let token = self.emit(TokenKind::LeftDelim);
         self.inside_action = true;
         self.pos += after;
         self.ignore();
         self.paren_depth = 0;
-        Step::Emit(token)
+        Some(token)
     }
 
-    fn lex_comment(&mut self) -> Step {
+    fn lex_comment(&mut self) -> Option<Token> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = find(self.rest(), RIGHT_COMMENT.as_bytes()) else {
-            return self.errorf("unclosed comment".into());
+        let Some(x) = find(self.rest(), RIGHT_COMMENT) else {
+            return Some(self.errorf("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
         let (delim, trim) = self.at_right_delim();
         if !delim {
-            return self.errorf("comment ends before closing delimiter".into());
+            return Some(self.errorf("comment ends before closing delimiter".into()));
         }
         // Comments are not kept (Go emits them only in ParseComments mode).
         self.start = self.pos;
@@ -377,81 +384,98 @@ impl<'a> Lexer<'a> {
             self.pos += self.left_trim_len();
         }
         self.ignore();
-        Step::Next(State::Text)
+        None
     }
 
-    fn lex_right_delim(&mut self) -> Step {
-        let (_, trim) = self.at_right_delim();
+    fn lex_right_delim(&mut self, trim: bool) -> Token {
         if trim {
             self.pos += TRIM_MARKER_LEN;
             self.ignore();
         }
         self.pos += self.right.len();
-        let token = self.this_token(TokenKind::RightDelim);
+        let token = self.emit(TokenKind::RightDelim);
         if trim {
             self.pos += self.left_trim_len();
             self.ignore();
         }
         self.inside_action = false;
-        Step::Emit(token)
+        token
     }
 
-    fn lex_inside_action(&mut self) -> Step {
-        let (delim, _) = self.at_right_delim();
+    fn lex_inside_action(&mut self) -> Token {
+        let (delim, trim) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
-                return Step::Next(State::RightDelim);
+                return self.lex_right_delim(trim);
             }
             return self.errorf("unclosed left paren".into());
         }
-        let Some(r) = self.peek_char() else {
+        let Some(&b) = self.rest().first() else {
             return self.errorf("unclosed action".into());
         };
-        self.pos += r.len_utf8();
-        match r {
-            ' ' | '\t' | '\r' | '\n' => {
+        if b >= 0x80 {
+            return self.lex_non_ascii();
+        }
+        self.pos += 1;
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => {
                 self.pos -= 1;
-                Step::Next(State::Space)
+                self.lex_space()
             }
-            '=' => self.emit(TokenKind::Assign),
-            ':' => {
+            b'=' => self.emit(TokenKind::Assign),
+            b':' => {
                 if self.peek_byte() != Some(b'=') {
                     return self.errorf("expected :=".into());
                 }
                 self.pos += 1;
                 self.emit(TokenKind::Declare)
             }
-            '|' => self.emit(TokenKind::Pipe),
-            '"' => Step::Next(State::Quote),
-            '`' => Step::Next(State::RawQuote),
-            '$' => Step::Next(State::Variable),
-            '\'' => Step::Next(State::Char),
-            '.' if self.peek_byte().is_some_and(|b| !b.is_ascii_digit()) => Step::Next(State::Field),
-            '.' | '+' | '-' | '0'..='9' => {
+            b'|' => self.emit(TokenKind::Pipe),
+            b'"' => self.lex_quoted(b'"', TokenKind::String, "unterminated quoted string"),
+            b'`' => self.lex_raw_quote(),
+            b'$' => self.lex_variable(),
+            b'\'' => self.lex_quoted(b'\'', TokenKind::CharConstant, "unterminated character constant"),
+            b'.' if self.peek_byte().is_some_and(|b| !b.is_ascii_digit()) => {
+                self.lex_field_or_variable(TokenKind::Field)
+            }
+            b'.' | b'+' | b'-' | b'0'..=b'9' => {
                 self.pos -= 1;
-                Step::Next(State::Number)
+                self.lex_number()
             }
-            r if is_alphanumeric(r) => {
-                self.pos -= r.len_utf8();
-                Step::Next(State::Identifier)
+            b if is_ascii_word(b) => {
+                self.pos -= 1;
+                self.lex_identifier()
             }
-            '(' => {
+            b'(' => {
                 self.paren_depth += 1;
                 self.emit(TokenKind::LeftParen)
             }
-            ')' => {
+            b')' => {
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
                     return self.errorf("unexpected right paren".into());
                 }
                 self.emit(TokenKind::RightParen)
             }
-            r if r.is_ascii() && (' '..='~').contains(&r) => self.emit(TokenKind::Char),
-            r => self.errorf(format!("unrecognized character in action: {}", go_unicode(r))),
+            b' '..=b'~' => self.emit(TokenKind::Char),
+            b => self.errorf(format!("unrecognized character in action: {}", go_unicode(char::from(b)))),
         }
     }
 
-    fn lex_space(&mut self) -> Step {
+    /// An action's next character is not ASCII: an identifier's letter, or an error.
+    #[cold]
+    fn lex_non_ascii(&mut self) -> Token {
+        match self.peek_char() {
+            Some(r) if is_alphanumeric(r) => self.lex_identifier(),
+            Some(r) => {
+                self.pos += r.len_utf8();
+                self.errorf(format!("unrecognized character in action: {}", go_unicode(r)))
+            }
+            None => self.errorf("unclosed action".into()),
+        }
+    }
+
+    fn lex_space(&mut self) -> Token {
         let mut spaces = 0;
         while self.peek_byte().is_some_and(is_space) {
             self.pos += 1;
@@ -459,62 +483,71 @@ impl<'a> Lexer<'a> {
         }
         // A trim-marked right delimiter starts with a space: leave that space to it.
         let before = &self.input()[self.pos - 1..];
-        if has_right_trim_marker(before) && before[TRIM_MARKER_LEN..].starts_with(self.right.as_bytes()) {
+        if has_right_trim_marker(before) && self.starts_with_right(&before[TRIM_MARKER_LEN..]) {
             self.pos -= 1;
             if spaces == 1 {
-                return Step::Next(State::RightDelim);
+                return self.lex_right_delim(true);
             }
         }
         self.emit(TokenKind::Space)
     }
 
+    /// Skips letters, digits and `_`; the character it stopped at.
+    #[inline]
     fn consume_alphanumeric(&mut self) -> Option<char> {
+        let input = self.input();
         loop {
-            match self.peek_char() {
-                Some(c) if is_alphanumeric(c) => self.pos += c.len_utf8(),
-                other => return other,
+            match input.get(self.pos) {
+                Some(&b) if is_ascii_word(b) => self.pos += 1,
+                Some(&b) if b < 0x80 => return Some(char::from(b)),
+                None => return None,
+                Some(_) => match self.peek_char() {
+                    Some(c) if is_alphanumeric(c) => self.pos += c.len_utf8(),
+                    other => return other,
+                },
             }
         }
     }
 
-    fn lex_identifier(&mut self) -> Step {
+    fn lex_identifier(&mut self) -> Token {
         let stop = self.consume_alphanumeric();
         if !self.at_terminator() {
             return self.bad_character(stop);
         }
-        let kind = match &self.src[self.start..self.pos] {
-            "block" => TokenKind::Block,
-            "break" if self.break_ok => TokenKind::Break,
-            "continue" if self.continue_ok => TokenKind::Continue,
-            "define" => TokenKind::Define,
-            "else" => TokenKind::Else,
-            "end" => TokenKind::End,
-            "if" => TokenKind::If,
-            "range" => TokenKind::Range,
-            "nil" => TokenKind::Nil,
-            "template" => TokenKind::Template,
-            "with" => TokenKind::With,
-            "true" | "false" => TokenKind::Bool,
+        let kind = match &self.input()[self.start..self.pos] {
+            b"block" => TokenKind::Block,
+            b"break" if self.break_ok => TokenKind::Break,
+            b"continue" if self.continue_ok => TokenKind::Continue,
+            b"define" => TokenKind::Define,
+            b"else" => TokenKind::Else,
+            b"end" => TokenKind::End,
+            b"if" => TokenKind::If,
+            b"range" => TokenKind::Range,
+            b"nil" => TokenKind::Nil,
+            b"template" => TokenKind::Template,
+            b"with" => TokenKind::With,
+            b"true" | b"false" => TokenKind::Bool,
             _ => TokenKind::Identifier,
         };
         self.emit(kind)
     }
 
-    fn bad_character(&mut self, c: Option<char>) -> Step {
+    #[cold]
+    fn bad_character(&mut self, c: Option<char>) -> Token {
         // Go prints the rune it stopped at; at the end of input that would be
         // a terminator, so `c` is always present here.
         let shown = c.map_or_else(|| "U+FFFFFFFFFFFFFFFF".to_owned(), go_unicode);
         self.errorf(format!("bad character {shown}"))
     }
 
-    fn lex_variable(&mut self) -> Step {
+    fn lex_variable(&mut self) -> Token {
         if self.at_terminator() {
             return self.emit(TokenKind::Variable);
         }
         self.lex_field_or_variable(TokenKind::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, kind: TokenKind) -> Step {
+    fn lex_field_or_variable(&mut self, kind: TokenKind) -> Token {
         if self.at_terminator() {
             return self.emit(if kind == TokenKind::Variable { kind } else { TokenKind::Dot });
         }
@@ -526,28 +559,30 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the next character may follow an identifier.
+    #[inline]
     fn at_terminator(&self) -> bool {
         match self.peek_byte() {
             None => true,
             Some(b) if is_space(b) => true,
             Some(b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
-            Some(_) => self.rest().starts_with(self.right.as_bytes()),
+            Some(_) => self.starts_with_right(self.rest()),
         }
     }
 
     /// A quoted string or character constant; the opening quote has been scanned.
-    fn lex_quoted(&mut self, quote: u8, kind: TokenKind, unterminated: &str) -> Step {
+    fn lex_quoted(&mut self, quote: u8, kind: TokenKind, unterminated: &str) -> Token {
+        let input = self.input();
         loop {
-            match self.peek_byte() {
+            match input.get(self.pos) {
                 Some(b'\\') => {
                     self.pos += 1;
-                    match self.peek_byte() {
+                    match input.get(self.pos) {
                         None | Some(b'\n') => return self.errorf(unterminated.into()),
                         Some(_) => self.pos += 1,
                     }
                 }
                 None | Some(b'\n') => return self.errorf(unterminated.into()),
-                Some(b) => {
+                Some(&b) => {
                     self.pos += 1;
                     if b == quote {
                         return self.emit(kind);
@@ -557,8 +592,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_raw_quote(&mut self) -> Step {
-        match self.rest().iter().position(|&b| b == b'`') {
+    fn lex_raw_quote(&mut self) -> Token {
+        match find_byte(self.rest(), b'`') {
             Some(x) => {
                 self.pos += x + 1;
                 self.emit(TokenKind::RawString)
@@ -567,7 +602,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_number(&mut self) -> Step {
+    fn lex_number(&mut self) -> Token {
         if !self.scan_number() {
             return self.bad_number();
         }
@@ -581,7 +616,8 @@ impl<'a> Lexer<'a> {
         self.emit(TokenKind::Number)
     }
 
-    fn bad_number(&mut self) -> Step {
+    #[cold]
+    fn bad_number(&mut self) -> Token {
         let text = go_quote(&self.src[self.start..self.pos]);
         self.errorf(format!("bad number syntax: {text}"))
     }
@@ -642,12 +678,9 @@ pub(crate) fn scan_number_at(src: &str, pos: &mut usize) -> bool {
 
 /// The first index of `needle` in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    let first = needle[0];
+    let Some(&first) = needle.first() else { return Some(0) };
     let mut from = 0;
-    while let Some(i) = haystack[from..].iter().position(|&b| b == first) {
+    while let Some(i) = find_byte(&haystack[from..], first) {
         let at = from + i;
         if haystack[at..].starts_with(needle) {
             return Some(at);
@@ -655,4 +688,27 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// The width of the blocks [`find_byte`] tests at once.
+const BLOCK: usize = 16;
+
+/// The first index of `byte` in `haystack`, testing whole blocks before looking inside one.
+#[inline]
+fn find_byte(haystack: &[u8], byte: u8) -> Option<usize> {
+    let mut blocks = haystack.chunks_exact(BLOCK);
+    let mut offset = 0;
+    for block in &mut blocks {
+        if block.iter().fold(false, |found, &b| found | (b == byte)) {
+            break;
+        }
+        offset += BLOCK;
+    }
+    haystack[offset..].iter().position(|&b| b == byte).map(|i| offset + i)
+}
+
+/// The number of newlines in `bytes`.
+#[inline]
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }

@@ -1,6 +1,8 @@
 //! Go's literal syntax as the template parser checks it: `strconv.Unquote`, `UnquoteChar`,
 //! `ParseInt`/`ParseUint` with base 0 and `ParseFloat`, and the number node's values.
 
+use std::sync::Arc;
+
 use crate::lex::scan_number_at;
 use crate::quote::go_quote;
 
@@ -67,6 +69,29 @@ pub fn unquote(s: &str) -> Result<String, &'static str> {
         }
         _ => Err(INVALID_SYNTAX),
     }
+}
+
+/// [`unquote`] into a shared string, with no intermediate copy when nothing is escaped.
+pub fn unquote_shared(s: &str) -> Result<Arc<str>, &'static str> {
+    let b = s.as_bytes();
+    if b.len() >= 2 && b[b.len() - 1] == b[0] {
+        match b[0] {
+            b'"' => {
+                let body = &s[1..s.len() - 1];
+                if !body.contains(['\\', '\n', '"']) {
+                    return Ok(Arc::from(body));
+                }
+            }
+            b'`' => {
+                let body = &s[1..s.len() - 1];
+                if !body.contains(['`', '\r']) {
+                    return Ok(Arc::from(body));
+                }
+            }
+            _ => {}
+        }
+    }
+    unquote(s).map(Arc::from)
 }
 
 fn push_rune(out: &mut Vec<u8>, value: u32, multibyte: bool) {

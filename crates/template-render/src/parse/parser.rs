@@ -1,10 +1,11 @@
 //! The recursive-descent parser over the lexer's tokens, following Go's `parse.Tree` step by step,
 //! including its three-token lookahead, so that errors name the same token and line as Go.
 
+use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 
 use super::ParseOptions;
-use super::literal::{number_value, unquote};
+use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
     Action, Branch, Chain, Command, Control, Identifier, List, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
@@ -39,21 +40,47 @@ impl Item {
     }
 }
 
+/// What `term` yields: an operand, or the start of a field or variable path whose first
+/// name is on the parser's names stack.
+enum Term {
+    Operand(Operand),
+    Field(Pos),
+    Variable(Pos),
+}
+
 /// The per-tree state of Go's `parse.Tree`: each `define` and `block` gets its own.
-struct TreeState<'a> {
+struct TreeState {
     tokens: [Token; 3],
     peek_count: usize,
-    vars: Vec<&'a str>,
+    /// Where this tree's variables start on the parser's variable stack.
+    vars_base: usize,
     action_line: usize,
     range_depth: usize,
     stack_depth: usize,
 }
 
-impl TreeState<'_> {
-    fn new() -> Self {
+impl TreeState {
+    fn new(vars_base: usize) -> Self {
         let none = Token { kind: TokenKind::Eof, pos: 0, end: 0, line: 0 };
-        TreeState { tokens: [none; 3], peek_count: 0, vars: vec!["$"], action_line: 0, range_depth: 0, stack_depth: 0 }
+        TreeState { tokens: [none; 3], peek_count: 0, vars_base, action_line: 0, range_depth: 0, stack_depth: 0 }
     }
+}
+
+/// The stacks a parse builds its lists on, kept by each thread between parses so that they
+/// grow once rather than in every file.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Operand>,
+    names: Vec<Box<str>>,
+}
+
+/// The most items a kept scratch stack may hold room for; a larger one is dropped.
+const MAX_KEPT_SCRATCH: usize = 4096;
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
 }
 
 pub(super) struct Parser<'a> {
@@ -61,33 +88,80 @@ pub(super) struct Parser<'a> {
     functions: &'a dyn FunctionNames,
     parse_name: Arc<str>,
     source: Arc<str>,
-    st: TreeState<'a>,
+    st: TreeState,
+    /// The variables in scope, of every tree being parsed; each tree's start at its `vars_base`.
+    vars: Vec<&'a str>,
     nesting: usize,
     trees: Vec<Tree>,
+    /// Scratch stacks: a list, pipeline, command or path under construction keeps its items on
+    /// top of these and moves them into one allocation of the right size when it is done.
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Operand>,
+    names: Vec<Box<str>>,
 }
 
 impl<'a> Parser<'a> {
     pub(super) fn new(parse_name: Arc<str>, text: &'a str, source: Arc<str>, options: &ParseOptions<'a>) -> Self {
         let mut lex = Lexer::new(text, options.left_delim, options.right_delim);
         lex.set_keywords(!options.functions.contains("break"), !options.functions.contains("continue"));
+        let Scratch { nodes, cmds, args, names } = SCRATCH.take();
         Parser {
             lex,
             functions: options.functions,
             parse_name,
             source,
-            st: TreeState::new(),
+            st: TreeState::new(0),
+            vars: vec!["$"],
             nesting: 0,
             trees: Vec::new(),
+            nodes,
+            cmds,
+            args,
+            names,
         }
     }
 
     /// Parses the whole file (Go's `Tree.Parse` on the top-level tree).
     pub(super) fn run(mut self) -> Result<Vec<Tree>> {
+        let result = self.parse_file();
+        let mut scratch = Scratch {
+            nodes: std::mem::take(&mut self.nodes),
+            cmds: std::mem::take(&mut self.cmds),
+            args: std::mem::take(&mut self.args),
+            names: std::mem::take(&mut self.names),
+        };
+        // An error leaves the lists it was building behind.
+        scratch.nodes.clear();
+        scratch.cmds.clear();
+        scratch.args.clear();
+        scratch.names.clear();
+        if scratch.nodes.capacity().max(scratch.cmds.capacity()).max(scratch.args.capacity()) <= MAX_KEPT_SCRATCH
+            && scratch.names.capacity() <= MAX_KEPT_SCRATCH
+        {
+            SCRATCH.set(scratch);
+        }
+        result.map(|()| self.trees)
+    }
+
+    fn parse_file(&mut self) -> Result<()> {
         let root = self.parse_top()?;
         let line = self.st.tokens[0].line;
         let name = self.parse_name.clone();
-        self.add(name, root, line)?;
-        Ok(self.trees)
+        self.add(name, root, line)
+    }
+
+    /// Starts a `define` or `block` tree: its own lookahead and variables. Returns the outer state.
+    fn enter_tree(&mut self) -> TreeState {
+        let inner = TreeState::new(self.vars.len());
+        self.vars.push("$");
+        std::mem::replace(&mut self.st, inner)
+    }
+
+    /// Ends the tree [`Self::enter_tree`] started; returns its state.
+    fn leave_tree(&mut self, outer: TreeState) -> TreeState {
+        self.vars.truncate(self.st.vars_base);
+        std::mem::replace(&mut self.st, outer)
     }
 
     // ---- tokens ----
@@ -211,25 +285,26 @@ impl<'a> Parser<'a> {
 
     /// The top level of a file: like `item_list`, but also takes `{{define}}` and runs to EOF.
     fn parse_top(&mut self) -> Result<List> {
-        let mut root = List { pos: self.peek().pos, nodes: Vec::new() };
+        let pos = self.peek().pos;
+        let base = self.nodes.len();
         while self.peek().kind != TokenKind::Eof {
             if self.peek().kind == TokenKind::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().kind == TokenKind::Define {
-                    let outer = std::mem::replace(&mut self.st, TreeState::new());
+                    let outer = self.enter_tree();
                     let result = self.parse_definition();
-                    self.st = outer;
+                    self.leave_tree(outer);
                     result?;
                     continue;
                 }
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Item::Node(n) => root.nodes.push(n),
+                Item::Node(n) => self.nodes.push(n),
                 end => return Err(self.error(format!("unexpected {}", end.describe()))),
             }
         }
-        Ok(root)
+        Ok(List { pos, nodes: self.nodes.drain(base..).collect() })
     }
 
     /// `{{define "name"}} ... {{end}}`, the keyword already read.
@@ -251,11 +326,12 @@ impl<'a> Parser<'a> {
 
     /// Nodes up to `{{end}}` or `{{else}}`, which is returned apart.
     fn item_list(&mut self) -> Result<(List, Item)> {
-        let mut list = List { pos: self.peek_non_space().pos, nodes: Vec::new() };
+        let pos = self.peek_non_space().pos;
+        let base = self.nodes.len();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
-                Item::Node(n) => list.nodes.push(n),
-                end => return Ok((list, end)),
+                Item::Node(n) => self.nodes.push(n),
+                end => return Ok((List { pos, nodes: self.nodes.drain(base..).collect() }, end)),
             }
         }
         Err(self.error("unexpected EOF".to_owned()))
@@ -326,9 +402,9 @@ impl<'a> Parser<'a> {
             return Err(self.error("max nesting depth exceeded".to_owned()));
         }
         self.nesting += 1;
-        let vars = self.st.vars.len();
+        let vars = self.vars.len();
         let result = self.parse_control(kind);
-        self.st.vars.truncate(vars);
+        self.vars.truncate(vars);
         self.nesting -= 1;
         let branch = result?;
         Ok(match kind {
@@ -381,9 +457,9 @@ impl<'a> Parser<'a> {
             return Err(self.error("max nesting depth exceeded".to_owned()));
         }
         self.nesting += 1;
-        let outer = std::mem::replace(&mut self.st, TreeState::new());
+        let outer = self.enter_tree();
         let result = self.item_list();
-        let inner = std::mem::replace(&mut self.st, outer);
+        let inner = self.leave_tree(outer);
         self.nesting -= 1;
         let (root, end) = result?;
         if !matches!(end, Item::End) {
@@ -437,11 +513,11 @@ impl<'a> Parser<'a> {
                 pipe.is_assign = next.kind == TokenKind::Assign;
                 self.next_non_space();
                 pipe.decl.push(self.variable(v));
-                self.st.vars.push(self.text(v));
+                self.vars.push(self.text(v));
             } else if next.kind == TokenKind::Char && self.text(next) == "," {
                 self.next_non_space();
                 pipe.decl.push(self.variable(v));
-                self.st.vars.push(self.text(v));
+                self.vars.push(self.text(v));
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().kind {
                         TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => continue,
@@ -456,10 +532,12 @@ impl<'a> Parser<'a> {
             }
             break;
         }
+        let base = self.cmds.len();
         loop {
             let token = self.next_non_space();
             match token.kind {
                 k if k == end => {
+                    pipe.cmds = self.cmds.drain(base..).collect();
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -477,7 +555,7 @@ impl<'a> Parser<'a> {
                 | TokenKind::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
+                    self.cmds.push(cmd);
                 }
                 _ => return Err(self.unexpected(token, context)),
             }
@@ -502,11 +580,12 @@ impl<'a> Parser<'a> {
 
     /// Space-separated operands up to `|`, a right delimiter or a right paren.
     fn command(&mut self) -> Result<Command> {
-        let mut cmd = Command { pos: self.peek_non_space().pos, args: Vec::new() };
+        let pos = self.peek_non_space().pos;
+        let base = self.args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                cmd.args.push(operand);
+                self.args.push(operand);
             }
             let token = self.next();
             match token.kind {
@@ -517,42 +596,49 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.args.len() == base {
             return Err(self.error("empty command".to_owned()));
         }
-        Ok(cmd)
+        Ok(Command { pos, args: self.args.drain(base..).collect() })
     }
 
     /// A term followed by field accesses.
     fn operand(&mut self) -> Result<Option<Operand>> {
-        let Some(mut node) = self.term()? else { return Ok(None) };
-        if self.peek().kind != TokenKind::Field {
+        let base = self.names.len();
+        let Some(term) = self.term()? else { return Ok(None) };
+        let mut pos = match term {
+            Term::Operand(_) => 0,
+            Term::Field(pos) | Term::Variable(pos) => pos,
+        };
+        if self.peek().kind == TokenKind::Field {
+            pos = self.peek().pos;
+            // A field or variable takes the fields after it into one list of names.
+            while self.peek().kind == TokenKind::Field {
+                let token = self.next();
+                self.names.push(Box::from(self.text(token).get(1..).unwrap_or("")));
+            }
+        } else if let Term::Operand(node) = term {
             return Ok(Some(node));
         }
-        let pos = self.peek().pos;
-        // A field or variable takes the fields after it into one list of names.
-        let mut names: Vec<Box<str>> = Vec::with_capacity(4);
-        if let Operand::Field(p) | Operand::Variable(p) = &mut node {
-            names.extend(std::mem::take(&mut p.names).into_vec());
-        }
-        while self.peek().kind == TokenKind::Field {
-            let token = self.next();
-            names.push(Box::from(self.text(token).get(1..).unwrap_or("")));
-        }
-        Ok(Some(match node {
-            Operand::Field(_) => Operand::Field(Path { pos, names: names.into_boxed_slice() }),
-            Operand::Variable(_) => Operand::Variable(Path { pos, names: names.into_boxed_slice() }),
-            Operand::Bool(..) | Operand::String(_) | Operand::Number(_) | Operand::Nil(_) | Operand::Dot(_) => {
+        let names: Box<[Box<str>]> = self.names.drain(base..).collect();
+        Ok(Some(match term {
+            Term::Field(_) => Operand::Field(Path { pos, names }),
+            Term::Variable(_) => Operand::Variable(Path { pos, names }),
+            Term::Operand(
+                node
+                @ (Operand::Bool(..) | Operand::String(_) | Operand::Number(_) | Operand::Nil(_) | Operand::Dot(_)),
+            ) => {
                 let mut shown = String::new();
                 super::node::Printer { src: self.lex.source(), out: &mut shown }.operand(&node);
                 return Err(self.error(format!("unexpected . after term {}", go_quote(&shown))));
             }
-            node => Operand::Chain(Box::new(Chain { pos, node, fields: names.into_boxed_slice() })),
+            Term::Operand(node) => Operand::Chain(Box::new(Chain { pos, node, fields: names })),
         }))
     }
 
-    /// A literal, a function name, dot, a field, a variable or a parenthesised pipeline.
-    fn term(&mut self) -> Result<Option<Operand>> {
+    /// A literal, a function name, dot, a field, a variable or a parenthesised pipeline;
+    /// a field's or variable's name goes on the names stack.
+    fn term(&mut self) -> Result<Option<Term>> {
         let token = self.next_non_space();
         let pos = token.pos;
         let operand = match token.kind {
@@ -567,14 +653,16 @@ impl<'a> Parser<'a> {
             TokenKind::Nil => Operand::Nil(pos),
             TokenKind::Variable => {
                 let name = self.text(token);
-                if !self.st.vars.contains(&name) {
+                if !self.vars[self.st.vars_base..].contains(&name) {
                     return Err(self.error(format!("undefined variable {}", go_quote(name))));
                 }
-                Operand::Variable(self.variable(token))
+                self.names.push(Box::from(name));
+                return Ok(Some(Term::Variable(pos)));
             }
             TokenKind::Field => {
                 let name = self.text(token).get(1..).unwrap_or("");
-                Operand::Field(Path { pos, names: Box::new([Box::from(name)]) })
+                self.names.push(Box::from(name));
+                return Ok(Some(Term::Field(pos)));
             }
             TokenKind::Bool => Operand::Bool(pos, self.text(token) == "true"),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
@@ -593,14 +681,14 @@ impl<'a> Parser<'a> {
                 Operand::Pipe(Box::new(result?))
             }
             TokenKind::String | TokenKind::RawString => {
-                let text = unquote(self.text(token)).map_err(|e| self.error(e.to_owned()))?;
-                Operand::String(StringLit { pos, end: token.end, text: Arc::from(text) })
+                let text = unquote_shared(self.text(token)).map_err(|e| self.error(e.to_owned()))?;
+                Operand::String(StringLit { pos, end: token.end, text })
             }
             _ => {
                 self.backup();
                 return Ok(None);
             }
         };
-        Ok(Some(operand))
+        Ok(Some(Term::Operand(operand)))
     }
 }
