@@ -366,9 +366,9 @@ fn execute_in_order(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usiz
     results
 }
 
-fn execute_one(set: &TemplateSet, t: &Collected<'_>) -> Result<String> {
+fn execute_one(set: &TemplateSet, t: &Collected<'_>, template: Value) -> Result<String> {
     let mut dot = t.dot.snapshot();
-    dot.insert(Arc::from("Template"), template_value(t));
+    dot.insert(Arc::from("Template"), template);
     set.execute(&t.name, &values_type::values_map(dot))
 }
 
@@ -425,11 +425,17 @@ fn run_jobs<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) ->
 /// Every chart map first gets the `Template` it holds when Helm runs the parent's templates
 /// (that of its last template; subcharts run before their parents), for `.Subcharts`.
 fn execute_all(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usize], threads: usize) -> Vec<Result<String>> {
-    for &i in jobs {
-        let t = &collected[i];
-        t.dot.insert(Arc::from("Template"), template_value(t));
+    let templates: Vec<Value> = jobs.iter().map(|&i| template_value(&collected[i])).collect();
+    // Only the last value set in each chart map stays: set that one alone.
+    let mut done: Vec<&Arc<SharedMap>> = Vec::new();
+    for (k, &i) in jobs.iter().enumerate().rev() {
+        let dot = &collected[i].dot;
+        if !done.iter().any(|d| Arc::ptr_eq(d, dot)) {
+            dot.insert(Arc::from("Template"), templates[k].clone());
+            done.push(dot);
+        }
     }
-    run_jobs(jobs.len(), threads, |k| execute_one(set, &collected[jobs[k]]))
+    run_jobs(jobs.len(), threads, |k| execute_one(set, &collected[jobs[k]], templates[k].clone()))
         .into_iter()
         .map(|r| {
             r.unwrap_or_else(|| Err(Error::Render("rendering template failed: a worker thread panicked".to_owned())))
