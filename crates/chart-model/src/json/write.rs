@@ -1,6 +1,7 @@
 //! Writing values as Go's `json.Marshal` does.
 
 use std::collections::btree_map;
+
 use crate::json::JsonError;
 use crate::json::float_text::{format_g, push_integer, push_json};
 use crate::value::Value;

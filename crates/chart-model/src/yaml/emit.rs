@@ -712,13 +712,7 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
                 matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0),
             )
         } else {
-            (
-                width(c).max(1),
-                is_printable(value, i),
-                is_space(value, i),
-                is_break(value, i),
-                is_blankz(value, i),
-            )
+            (width(c).max(1), is_printable(value, i), is_space(value, i), is_break(value, i), is_blankz(value, i))
         };
         let followed_by_whitespace = i + w >= value.len() || is_blank(value, i + w);
         if i == 0 {

@@ -607,17 +607,44 @@ fn quote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     ok(parts.join(" "))
 }
 
-/// `strconv.Quote(s)`: printable ASCII without `"` or `\\` only gains the quotes.
+/// `strconv.Quote(s)`. ASCII text (the usual, JSON included) is escaped here, in runs, with
+/// the escapes `strconv.Quote` uses for ASCII; other text goes through [`go_quote`].
 fn quote_one(s: &str) -> String {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
-        let mut out = String::with_capacity(s.len() + 2);
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-        out
-    } else {
-        go_quote(s)
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if !s.is_ascii() {
+        return go_quote(s);
     }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x07 => "\\a",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x0b => "\\v",
+            0x20..=0x7e => continue,
+            _ => "",
+        };
+        out.push_str(&s[start..i]);
+        start = i + 1;
+        if escape.is_empty() {
+            // Other control characters and DEL: `\xXX`.
+            out.push_str("\\x");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+    out
 }
 
 fn squote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
@@ -746,4 +773,17 @@ fn sort_alpha(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
         return Ok(strings(items));
     }
     Ok(strings(vec![strval(&a[0])]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_matches_go_quote() {
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        for text in [ascii.as_str(), "", "plain", r#"{"a":"b\\c"}"#, "é\u{1}\u{85}", "\u{7f}x"] {
+            assert_eq!(quote_one(text), go_quote(text), "{text:?}");
+        }
+    }
 }
