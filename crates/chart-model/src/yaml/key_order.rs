@@ -20,6 +20,12 @@ pub(crate) fn sort_by_key_text<T: Copy>(items: &mut [T], key: impl Fn(&T) -> &st
         return;
     }
     if items.iter().all(|item| key(item).is_ascii()) {
+        // Without digits, go-yaml's comparison of ASCII keys is a total order (non-letters
+        // before letters, then by byte), so keys already in that order stay as they are.
+        let digitless = items.iter().all(|item| !key(item).bytes().any(|b| b.is_ascii_digit()));
+        if digitless && items.windows(2).all(|w| !less(key(&w[1]).as_bytes(), key(&w[0]).as_bytes())) {
+            return;
+        }
         let mut scratch = Vec::with_capacity(items.len());
         merge_sort(items, &mut scratch, &|a: &T, b: &T| less(key(a).as_bytes(), key(b).as_bytes()));
     } else {
@@ -147,6 +153,12 @@ mod tests {
         let mut keys = vec!["a10", "a2", "b", "A", "a", "1", "01", "_x", "a01", "10", "2", "a1"];
         sort_keys(&mut keys);
         assert_eq!(keys, ["_x", "1", "01", "2", "10", "A", "a", "a1", "a01", "a2", "a10", "b"]);
+        let mut keys = vec!["cpu", "limits", "memory", "requests"];
+        sort_keys(&mut keys);
+        assert_eq!(keys, ["cpu", "limits", "memory", "requests"]);
+        let mut keys = vec!["A", "B", "_", "a", "b-c", "b_c", "bc"];
+        sort_keys(&mut keys);
+        assert_eq!(keys, ["_", "A", "B", "a", "b-c", "b_c", "bc"]);
         let mut keys = vec!["é10", "é2", "e", "b", "é", "1"];
         sort_keys(&mut keys);
         assert_eq!(keys, ["1", "b", "e", "é", "é2", "é10"]);
