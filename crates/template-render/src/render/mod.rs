@@ -259,7 +259,8 @@ fn collect<'c>(
         }
         out.push(Collected {
             name: join_path(&full_path, &t.name),
-            text: String::from_utf8_lossy(&t.data),
+            // `from_utf8` checks ASCII a word at a time; the lossy decoder only runs on bad input.
+            text: std::str::from_utf8(&t.data).map_or_else(|_| String::from_utf8_lossy(&t.data), Cow::Borrowed),
             base_path: base_path.clone(),
             dot: dot.clone(),
         });
