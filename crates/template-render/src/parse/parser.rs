@@ -67,7 +67,8 @@ impl TreeState {
 }
 
 /// The stacks a parse builds its lists on, kept by each thread between parses so that they
-/// grow once rather than in every file.
+/// grow once rather than in every file. A finished list leaves with `split_off`, which copies
+/// its items into a new allocation of exactly their number.
 #[derive(Default)]
 struct Scratch {
     nodes: Vec<Node>,
@@ -304,7 +305,7 @@ impl<'a> Parser<'a> {
                 end => return Err(self.error(format!("unexpected {}", end.describe()))),
             }
         }
-        Ok(List { pos, nodes: self.nodes.drain(base..).collect() })
+        Ok(List { pos, nodes: self.nodes.split_off(base) })
     }
 
     /// `{{define "name"}} ... {{end}}`, the keyword already read.
@@ -331,7 +332,7 @@ impl<'a> Parser<'a> {
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
                 Item::Node(n) => self.nodes.push(n),
-                end => return Ok((List { pos, nodes: self.nodes.drain(base..).collect() }, end)),
+                end => return Ok((List { pos, nodes: self.nodes.split_off(base) }, end)),
             }
         }
         Err(self.error("unexpected EOF".to_owned()))
@@ -537,7 +538,7 @@ impl<'a> Parser<'a> {
             let token = self.next_non_space();
             match token.kind {
                 k if k == end => {
-                    pipe.cmds = self.cmds.drain(base..).collect();
+                    pipe.cmds = self.cmds.split_off(base);
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -599,7 +600,7 @@ impl<'a> Parser<'a> {
         if self.args.len() == base {
             return Err(self.error("empty command".to_owned()));
         }
-        Ok(Command { pos, args: self.args.drain(base..).collect() })
+        Ok(Command { pos, args: self.args.split_off(base) })
     }
 
     /// A term followed by field accesses.
@@ -620,7 +621,7 @@ impl<'a> Parser<'a> {
         } else if let Term::Operand(node) = term {
             return Ok(Some(node));
         }
-        let names: Box<[Box<str>]> = self.names.drain(base..).collect();
+        let names = self.names.split_off(base).into_boxed_slice();
         Ok(Some(match term {
             Term::Field(_) => Operand::Field(Path { pos, names }),
             Term::Variable(_) => Operand::Variable(Path { pos, names }),
