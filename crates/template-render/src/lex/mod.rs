@@ -4,6 +4,8 @@
 //! pulled one token at a time by the parser, so an error late in the text is only
 //! seen when the parser gets there. After an error the input is dropped, as Go does.
 
+use std::cell::Cell;
+
 use crate::quote::{go_quote, go_unicode, is_alphanumeric};
 
 #[cfg(test)]
@@ -110,9 +112,12 @@ pub struct Token {
     pub pos: usize,
     /// Byte offset just past its end (equal to `pos` for errors).
     pub end: usize,
-    /// 1-based line of its start.
+    /// 1-based line of its start, or [`LINE_UNKNOWN`] until [`Lexer::line`] counts it.
     pub line: usize,
 }
+
+/// The line of a token not counted yet: most tokens' lines are never needed.
+pub const LINE_UNKNOWN: usize = usize::MAX;
 
 /// The pulled lexer over one template text.
 #[derive(Debug)]
@@ -131,8 +136,9 @@ pub struct Lexer<'a> {
     inside_action: bool,
     break_ok: bool,
     continue_ok: bool,
-    line_pos: usize,
-    line: usize,
+    /// A position and its line, from which [`Lexer::line`] counts forwards or backwards.
+    line_pos: Cell<usize>,
+    line: Cell<usize>,
     dead_line: Option<usize>,
     error: String,
 }
@@ -181,8 +187,8 @@ impl<'a> Lexer<'a> {
             inside_action: false,
             break_ok: true,
             continue_ok: true,
-            line_pos: 0,
-            line: 1,
+            line_pos: Cell::new(0),
+            line: Cell::new(1),
             dead_line: None,
             error: String::new(),
         }
@@ -231,24 +237,29 @@ impl<'a> Lexer<'a> {
         s.first() == Some(&self.right_first) && s.starts_with(self.right)
     }
 
+    /// The 1-based line a token starts on.
+    pub fn line(&self, token: Token) -> usize {
+        if token.line != LINE_UNKNOWN { token.line } else { self.line_at(token.pos) }
+    }
+
     /// The line of a byte offset: 1 plus the newlines before it (Go keeps the same count).
-    #[inline]
-    fn line_at(&mut self, pos: usize) -> usize {
-        if let Some(line) = self.dead_line {
-            return line;
-        }
-        if pos < self.line_pos {
-            self.line_pos = 0;
-            self.line = 1;
-        }
-        self.line += count_newlines(&self.src.as_bytes()[self.line_pos..pos]);
-        self.line_pos = pos;
-        self.line
+    fn line_at(&self, pos: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        let (from, line) = (self.line_pos.get(), self.line.get());
+        let line = if pos >= from {
+            line + count_newlines(&bytes[from..pos])
+        } else {
+            line - count_newlines(&bytes[pos..from])
+        };
+        self.line_pos.set(pos);
+        self.line.set(line);
+        line
     }
 
     #[inline]
     fn emit(&mut self, kind: TokenKind) -> Token {
-        let line = self.line_at(self.start);
+        // After an error every token is on the error's line, as Go's emptied input leaves it.
+        let line = self.dead_line.unwrap_or(LINE_UNKNOWN);
         let token = Token { kind, pos: self.start, end: self.pos, line };
         self.start = self.pos;
         token
@@ -261,7 +272,7 @@ impl<'a> Lexer<'a> {
 
     #[cold]
     fn errorf(&mut self, message: String) -> Token {
-        let line = self.line_at(self.start);
+        let line = self.dead_line.unwrap_or_else(|| self.line_at(self.start));
         let token = Token { kind: TokenKind::Error, pos: self.start, end: self.start, line };
         self.error = message;
         self.dead_line = Some(line);

@@ -12,7 +12,7 @@ fn lex_with(src: &str, left: &str, right: &str) -> Vec<(K, String, usize)> {
     let mut out = Vec::new();
     loop {
         let t = lexer.next_token();
-        out.push((t.kind, lexer.text(t).to_owned(), t.line));
+        out.push((t.kind, lexer.text(t).to_owned(), lexer.line(t)));
         if matches!(t.kind, K::Eof | K::Error) {
             return out;
         }

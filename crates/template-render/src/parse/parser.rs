@@ -147,7 +147,7 @@ impl<'a> Parser<'a> {
 
     fn parse_file(&mut self) -> Result<()> {
         let root = self.parse_top()?;
-        let line = self.st.tokens[0].line;
+        let line = self.lex.line(self.st.tokens[0]);
         let name = self.parse_name.clone();
         self.add(name, root, line)
     }
@@ -239,7 +239,7 @@ impl<'a> Parser<'a> {
 
     /// An error at the line of the last token read, as Go's `errorf`.
     fn error(&self, message: String) -> ParseError {
-        self.error_at(self.st.tokens[0].line, message)
+        self.error_at(self.lex.line(self.st.tokens[0]), message)
     }
 
     fn error_at(&self, line: usize, message: String) -> ParseError {
@@ -250,7 +250,7 @@ impl<'a> Parser<'a> {
         if token.kind == TokenKind::Error {
             let message = self.lex.error_message();
             let mut extra = String::new();
-            if self.st.action_line != 0 && self.st.action_line != token.line {
+            if self.st.action_line != 0 && self.st.action_line != self.lex.line(token) {
                 let started = format!(" started at {}:{}", self.parse_name, self.st.action_line);
                 extra = if message.ends_with(" action") { started } else { format!(" in action{started}") };
             }
@@ -321,7 +321,7 @@ impl<'a> Parser<'a> {
         if !matches!(end, Item::End) {
             return Err(self.error(format!("unexpected {} in {CONTEXT}", end.describe())));
         }
-        let line = self.st.tokens[0].line;
+        let line = self.lex.line(self.st.tokens[0]);
         self.add(Arc::from(name), root, line)
     }
 
@@ -343,7 +343,7 @@ impl<'a> Parser<'a> {
         match token.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text(Text { pos: token.pos, end: token.end }))),
             TokenKind::LeftDelim => {
-                self.st.action_line = token.line;
+                self.st.action_line = self.lex.line(token);
                 let result = self.action();
                 self.st.action_line = 0;
                 result
@@ -371,7 +371,7 @@ impl<'a> Parser<'a> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
-        Ok(Item::Node(Node::Action(Action { pos: token.pos, line: token.line, pipe })))
+        Ok(Item::Node(Node::Action(Action { pos: token.pos, line: self.lex.line(token), pipe })))
     }
 
     fn break_or_continue(&mut self, keyword: Token) -> Result<Item> {
@@ -383,7 +383,7 @@ impl<'a> Parser<'a> {
         if self.st.range_depth == 0 {
             return Err(self.error(format!("{name} outside {{{{range}}}}")));
         }
-        let control = Control { pos: keyword.pos, line: keyword.line };
+        let control = Control { pos: keyword.pos, line: self.lex.line(keyword) };
         Ok(Item::Node(if keyword.kind == TokenKind::Break { Node::Break(control) } else { Node::Continue(control) }))
     }
 
@@ -467,8 +467,13 @@ impl<'a> Parser<'a> {
             return Err(self.error(format!("unexpected {} in {CONTEXT}", end.describe())));
         }
         let name: Arc<str> = Arc::from(name);
-        self.add(name.clone(), root, inner.tokens[0].line)?;
-        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, line: token.line, name, pipe: Some(pipe) })))
+        self.add(name.clone(), root, self.lex.line(inner.tokens[0]))?;
+        Ok(Node::Template(Box::new(TemplateCall {
+            pos: token.pos,
+            line: self.lex.line(token),
+            name,
+            pipe: Some(pipe),
+        })))
     }
 
     fn template_control(&mut self) -> Result<Node> {
@@ -480,7 +485,12 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
         }
-        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, line: token.line, name: Arc::from(name), pipe })))
+        Ok(Node::Template(Box::new(TemplateCall {
+            pos: token.pos,
+            line: self.lex.line(token),
+            name: Arc::from(name),
+            pipe,
+        })))
     }
 
     fn template_name(&self, token: Token, context: &str) -> Result<String> {
@@ -499,7 +509,8 @@ impl<'a> Parser<'a> {
     /// `declarations? command ('|' command)*` up to `end`.
     fn pipeline(&mut self, context: &str, end: TokenKind) -> Result<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe { pos: token.pos, line: token.line, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe =
+            Pipe { pos: token.pos, line: self.lex.line(token), is_assign: false, decl: Vec::new(), cmds: Vec::new() };
         loop {
             let v = self.peek_non_space();
             if v.kind != TokenKind::Variable {
