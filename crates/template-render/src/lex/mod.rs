@@ -103,7 +103,7 @@ impl TokenKind {
     }
 }
 
-/// One token: a kind and a span of the input, with the line it starts on.
+/// One token: a kind and a span of the input ([`Lexer::line`] tells its line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
     /// What the token is.
@@ -112,12 +112,7 @@ pub struct Token {
     pub pos: usize,
     /// Byte offset just past its end (equal to `pos` for errors).
     pub end: usize,
-    /// 1-based line of its start, or [`LINE_UNKNOWN`] until [`Lexer::line`] counts it.
-    pub line: usize,
 }
-
-/// The line of a token not counted yet: most tokens' lines are never needed.
-pub const LINE_UNKNOWN: usize = usize::MAX;
 
 /// The pulled lexer over one template text.
 #[derive(Debug)]
@@ -239,7 +234,15 @@ impl<'a> Lexer<'a> {
 
     /// The 1-based line a token starts on.
     pub fn line(&self, token: Token) -> usize {
-        if token.line != LINE_UNKNOWN { token.line } else { self.line_at(token.pos) }
+        // After an error every token is empty at offset 0 and on the error's line, as Go's
+        // emptied input leaves it; before one, only the end of an empty input is empty at 0.
+        if token.pos == 0
+            && token.end == 0
+            && let Some(line) = self.dead_line
+        {
+            return line;
+        }
+        self.line_at(token.pos)
     }
 
     /// The line of a byte offset: 1 plus the newlines before it (Go keeps the same count).
@@ -258,9 +261,7 @@ impl<'a> Lexer<'a> {
 
     #[inline]
     fn emit(&mut self, kind: TokenKind) -> Token {
-        // After an error every token is on the error's line, as Go's emptied input leaves it.
-        let line = self.dead_line.unwrap_or(LINE_UNKNOWN);
-        let token = Token { kind, pos: self.start, end: self.pos, line };
+        let token = Token { kind, pos: self.start, end: self.pos };
         self.start = self.pos;
         token
     }
@@ -273,7 +274,7 @@ impl<'a> Lexer<'a> {
     #[cold]
     fn errorf(&mut self, message: String) -> Token {
         let line = self.dead_line.unwrap_or_else(|| self.line_at(self.start));
-        let token = Token { kind: TokenKind::Error, pos: self.start, end: self.start, line };
+        let token = Token { kind: TokenKind::Error, pos: self.start, end: self.start };
         self.error = message;
         self.dead_line = Some(line);
         self.len = 0;

@@ -61,7 +61,7 @@ struct TreeState {
 
 impl TreeState {
     fn new(vars_base: usize) -> Self {
-        let none = Token { kind: TokenKind::Eof, pos: 0, end: 0, line: 0 };
+        let none = Token { kind: TokenKind::Eof, pos: 0, end: 0 };
         TreeState { tokens: [none; 3], peek_count: 0, vars_base, action_line: 0, range_depth: 0, stack_depth: 0 }
     }
 }
