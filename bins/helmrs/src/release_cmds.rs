@@ -795,43 +795,6 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
     let (dry_run, dry_run_server) = dry_run_mode(a.dry_run.as_deref())?;
     let config = configuration(&a.kube).await?;
     let flags = StatusFlags { debug: a.kube.debug, hide_notes: a.hide_notes, ..StatusFlags::default() };
-    if a.install {
-        // As helm: a release that does not exist, or whose last revision is uninstalled, is installed
-        // (replacing the uninstalled one).
-        let target = helm_core::upgrade_target(&config, &a.release).await?;
-        let uninstalled = target == helm_core::UpgradeTarget::Uninstalled;
-        if target != helm_core::UpgradeTarget::Existing {
-            if a.output == "table" {
-                let line = format!("Release {:?} does not exist. Installing it now.\n", a.release);
-                std::io::stdout().lock().write_all(line.as_bytes())?;
-            }
-            let chart = load(&a.chart, &a.chart_path).await?;
-            let values = merge(a.values)?;
-            let options = InstallOptions {
-                release_name: a.release.clone(),
-                create_namespace: a.create_namespace,
-                dry_run,
-                dry_run_server,
-                replace: uninstalled,
-                force: a.force,
-                force_conflicts: a.server_side.force_conflicts,
-                take_ownership: a.take_ownership,
-                disable_hooks: a.no_hooks,
-                wait: a.wait,
-                wait_for_jobs: a.wait_for_jobs,
-                timeout: duration(&a.timeout)?,
-                atomic: a.atomic,
-                description: a.description,
-                server_side: a.server_side.choice(helm_core::ServerSide::False)?,
-                ..InstallOptions::default()
-            };
-            // Helm does not prefix this install's error.
-            let release = Install::new(config, options).run(&chart, &values).await?;
-            return status_output(&release, &a.output, flags);
-        }
-    }
-    let chart = load(&a.chart, &a.chart_path).await?;
-    let values = merge(a.values)?;
     let options = UpgradeOptions {
         reuse_values: a.reuse_values,
         reset_values: a.reset_values,
@@ -852,6 +815,29 @@ async fn upgrade(a: UpgradeArgs) -> Result<String> {
         // Follows the method the last release recorded (client-side for every Helm 3 release).
         server_side: a.server_side.choice(helm_core::ServerSide::Auto)?,
     };
+    if a.install {
+        // As helm: a release that does not exist, or whose last revision is uninstalled, is installed
+        // (replacing the uninstalled one).
+        let target = helm_core::upgrade_target(&config, &a.release).await?;
+        if target != helm_core::UpgradeTarget::Existing {
+            if a.output == "table" {
+                let line = format!("Release {:?} does not exist. Installing it now.\n", a.release);
+                std::io::stdout().lock().write_all(line.as_bytes())?;
+            }
+            let options = InstallOptions {
+                // helmrs installs client-side, as Helm 3, unless told otherwise.
+                server_side: a.server_side.choice(helm_core::ServerSide::False)?,
+                ..options.install_options(&a.release, a.create_namespace, target)
+            };
+            let chart = load(&a.chart, &a.chart_path).await?;
+            let values = merge(a.values)?;
+            // Helm does not prefix this install's error.
+            let release = Install::new(config, options).run(&chart, &values).await?;
+            return status_output(&release, &a.output, flags);
+        }
+    }
+    let chart = load(&a.chart, &a.chart_path).await?;
+    let values = merge(a.values)?;
     let release = Upgrade::new(config, options).run(&a.release, &chart, &values).await.context("UPGRADE FAILED")?;
     let mut out = String::new();
     if a.output == "table" {

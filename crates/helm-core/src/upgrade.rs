@@ -9,6 +9,7 @@ use release_storage::{Info, Release, ReleaseChart, Status};
 
 use crate::config::Configuration;
 use crate::error::{Error, Result};
+use crate::install::InstallOptions;
 use crate::operation::{
     Failure, PendingGuard, apply_options, build_manifest, build_target, cluster_error, now, record_hook,
     recover_pending, run_hooks, storage_error, update_error, with_lock,
@@ -103,6 +104,32 @@ impl Default for UpgradeOptions {
             force_conflicts: false,
             take_ownership: false,
             server_side: ServerSide::Auto,
+        }
+    }
+}
+
+impl UpgradeOptions {
+    /// The install `helm upgrade --install` runs when [`upgrade_target`] finds no revision to upgrade:
+    /// the upgrade's options carried over as Helm's upgrade command copies them, replacing an
+    /// uninstalled release's history.
+    pub fn install_options(&self, release_name: &str, create_namespace: bool, target: UpgradeTarget) -> InstallOptions {
+        InstallOptions {
+            release_name: release_name.to_owned(),
+            create_namespace,
+            dry_run: self.dry_run,
+            dry_run_server: self.dry_run_server,
+            replace: target == UpgradeTarget::Uninstalled,
+            force: self.force,
+            force_conflicts: self.force_conflicts,
+            disable_hooks: self.disable_hooks,
+            wait: self.wait,
+            wait_for_jobs: self.wait_for_jobs,
+            timeout: self.timeout,
+            atomic: self.atomic,
+            description: self.description.clone(),
+            take_ownership: self.take_ownership,
+            server_side: self.server_side,
+            ..InstallOptions::default()
         }
     }
 }

@@ -71,30 +71,6 @@ pub async fn upgrade(
     let chart =
         chart::chart_for(backend, context, &req.repo_chart_name, &req.chart_version, &req.chart_archive).await?;
     let config = backend.configuration(context, &req.namespace).await?;
-    if req.install {
-        let target = helm_core::upgrade_target(&config, &req.release_name).await.map_err(from_core)?;
-        if target != helm_core::UpgradeTarget::Existing {
-            let options = InstallOptions {
-                release_name: req.release_name.clone(),
-                create_namespace: req.create_namespace,
-                dry_run: req.dry_run,
-                disable_hooks: req.disable_hooks,
-                wait: req.wait,
-                wait_for_jobs: req.wait_for_jobs,
-                timeout: convert::timeout(req.timeout_seconds),
-                atomic: req.atomic,
-                description: convert::description(&req.description),
-                server_side: convert::server_side(&req.server_side),
-                take_ownership: req.take_ownership,
-                force_conflicts: req.force_conflicts,
-                replace: target == helm_core::UpgradeTarget::Uninstalled,
-                ..InstallOptions::default()
-            };
-            let install = Install::new(config, options);
-            let release = observed(&progress, install.run(&chart, &values)).await.map_err(from_core)?;
-            return Ok(convert::release(&release));
-        }
-    }
     let options = UpgradeOptions {
         reuse_values: req.reuse_values,
         reset_values: req.reset_values,
@@ -114,6 +90,15 @@ pub async fn upgrade(
         take_ownership: req.take_ownership,
         ..UpgradeOptions::default()
     };
+    if req.install {
+        let target = helm_core::upgrade_target(&config, &req.release_name).await.map_err(from_core)?;
+        if target != helm_core::UpgradeTarget::Existing {
+            let install =
+                Install::new(config, options.install_options(&req.release_name, req.create_namespace, target));
+            let release = observed(&progress, install.run(&chart, &values)).await.map_err(from_core)?;
+            return Ok(convert::release(&release));
+        }
+    }
     let upgrade = Upgrade::new(config, options);
     let release = observed(&progress, upgrade.run(&req.release_name, &chart, &values)).await.map_err(from_core)?;
     Ok(convert::release(&release))
