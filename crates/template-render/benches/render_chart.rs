@@ -12,7 +12,8 @@
 //! the median over rounds of the mean per iteration. The last line sums them up.
 //!
 //! Knobs: `BENCH_ITERATIONS` (per chart, default 50), `BENCH_ROUNDS` (5), `BENCH_CHART` (one chart
-//! by name), `BENCH_NO_HELM`, `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
+//! by name), `BENCH_NO_HELM`, `BENCH_RENDER_ONLY` (skips
+//! the load-and-render figure, for profiling), `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
 //! `HELM_BIN` (default `$HELM_API_TEST_HELM`, else the cluster cache's helm v3.22.0) for the
 //! whole-process comparison, `BENCH_PROCESS_RUNS`
 //! (default 20) runs each.
@@ -263,10 +264,14 @@ fn main() {
         }
         let bytes: usize = rendered.values().map(String::len).sum();
         let render_ns = time(|| template_render::render(&processed, &values.values, &options).unwrap());
-        let whole_ns = time(|| {
-            let chart = chart_model::load::load(&b.path).unwrap();
-            template_render::render_chart(&chart, &user, &options).unwrap()
-        });
+        let whole_ns = if std::env::var_os("BENCH_RENDER_ONLY").is_some() {
+            0
+        } else {
+            time(|| {
+                let chart = chart_model::load::load(&b.path).unwrap();
+                template_render::render_chart(&chart, &user, &options).unwrap()
+            })
+        };
         measured += 1;
         ours_render += render_ns;
         ours_whole += whole_ns;
