@@ -158,7 +158,8 @@ impl TemplateSet {
         // Output is about as long as the template's file: one growth at most, rather than a dozen.
         let size = self.trees.get(name).map_or(0, |t| t.source.len());
         let mut out = String::with_capacity(size.clamp(4096, 1 << 20));
-        let mut counters = Counters::default();
+        // Room for the helpers a template usually includes, so the map does not grow as they run.
+        let mut counters = Counters::with_capacity_and_hasher(16, BuildHasherDefault::default());
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
     }
@@ -256,19 +257,17 @@ impl<'t> CallContext<'_, 't> {
     }
 
     /// A counter shared by every execution nested in this one, such as Helm's count of
-    /// `include` calls per template name (0 until set).
+    /// `include` calls per template name (0 until changed).
     pub fn counter(&self, key: &str) -> usize {
         self.state.counters.get(key).copied().unwrap_or(0)
     }
 
-    /// Sets a counter (see [`CallContext::counter`]).
-    pub fn set_counter(&mut self, key: &str, value: usize) {
-        match self.state.counters.get_mut(key) {
-            Some(slot) => *slot = value,
-            None => {
-                self.state.counters.insert(Box::from(key), value);
-            }
+    /// A counter to change (see [`CallContext::counter`]).
+    pub fn counter_mut(&mut self, key: &str) -> &mut usize {
+        if !self.state.counters.contains_key(key) {
+            self.state.counters.insert(Box::from(key), 0);
         }
+        self.state.counters.get_mut(key).unwrap_or_else(|| unreachable!("inserted above"))
     }
 }
 

@@ -4,6 +4,13 @@
 pub trait FunctionNames: Sync {
     /// Whether `name` is a function.
     fn contains(&self, name: &str) -> bool;
+
+    /// The function `name` calls, with the id of the map it is in and whether it is a builtin,
+    /// when these names are a function map: the parser records it so that execution need not
+    /// look the name up again.
+    fn resolve(&self, _name: &str) -> Option<(u64, crate::registry::Function, bool)> {
+        None
+    }
 }
 
 /// Helm's function map: Go's builtins, Sprig's `TxtFuncMap` less `env` and `expandenv`,

@@ -122,4 +122,8 @@ impl FunctionNames for FuncMap {
     fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+
+    fn resolve(&self, name: &str) -> Option<(u64, Function, bool)> {
+        self.get(name).map(|(f, builtin)| (self.id, *f, builtin))
+    }
 }

@@ -19,14 +19,14 @@ fn dot(v: &Value) -> Value {
 /// `include NAME DATA`.
 pub(super) fn include(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
     let name = a[0].as_str().unwrap_or("");
-    let count = ctx.counter(name);
-    if count > MAX_INCLUDE_DEPTH {
+    let count = ctx.counter_mut(name);
+    if *count > MAX_INCLUDE_DEPTH {
         return Err(format!("rendering template has a nested reference name: {name}: unable to execute template"));
     }
-    ctx.set_counter(name, count + 1);
+    *count += 1;
     let result = ctx.execute_template(name, &dot(&a[1]));
-    let count = ctx.counter(name);
-    ctx.set_counter(name, count.saturating_sub(1));
+    let count = ctx.counter_mut(name);
+    *count = count.saturating_sub(1);
     result.map(Value::from).map_err(|e| e.to_string())
 }
 

@@ -54,7 +54,7 @@ struct TreeState {
     peek_count: usize,
     /// Where this tree's variables start on the parser's variable stack.
     vars_base: usize,
-    action_line: usize,
+    action_start: Option<Token>,
     range_depth: usize,
     stack_depth: usize,
 }
@@ -62,7 +62,7 @@ struct TreeState {
 impl TreeState {
     fn new(vars_base: usize) -> Self {
         let none = Token { kind: TokenKind::Eof, pos: 0, end: 0 };
-        TreeState { tokens: [none; 3], peek_count: 0, vars_base, action_line: 0, range_depth: 0, stack_depth: 0 }
+        TreeState { tokens: [none; 3], peek_count: 0, vars_base, action_start: None, range_depth: 0, stack_depth: 0 }
     }
 }
 
@@ -250,8 +250,11 @@ impl<'a> Parser<'a> {
         if token.kind == TokenKind::Error {
             let message = self.lex.error_message();
             let mut extra = String::new();
-            if self.st.action_line != 0 && self.st.action_line != self.lex.line(token) {
-                let started = format!(" started at {}:{}", self.parse_name, self.st.action_line);
+            let action_line = self.st.action_start.map(|start| self.lex.line(start));
+            if let Some(action_line) = action_line
+                && action_line != self.lex.line(token)
+            {
+                let started = format!(" started at {}:{}", self.parse_name, action_line);
                 extra = if message.ends_with(" action") { started } else { format!(" in action{started}") };
             }
             return self.error(format!("{message}{extra}"));
@@ -343,9 +346,9 @@ impl<'a> Parser<'a> {
         match token.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text(Text { pos: token.pos, end: token.end }))),
             TokenKind::LeftDelim => {
-                self.st.action_line = self.lex.line(token);
+                self.st.action_start = Some(token);
                 let result = self.action();
-                self.st.action_line = 0;
+                self.st.action_start = None;
                 result
             }
             _ => Err(self.unexpected(token, "input")),
@@ -656,10 +659,12 @@ impl<'a> Parser<'a> {
         let operand = match token.kind {
             TokenKind::Identifier => {
                 let name = self.text(token);
-                if !self.functions.contains(name) {
-                    return Err(self.error(format!("function {} not defined", go_quote(name))));
-                }
-                Operand::Identifier(Identifier { pos, name: Box::from(name), resolved: OnceLock::new() })
+                let resolved = match self.functions.resolve(name) {
+                    Some(found) => OnceLock::from(Box::new(found)),
+                    None if self.functions.contains(name) => OnceLock::new(),
+                    None => return Err(self.error(format!("function {} not defined", go_quote(name)))),
+                };
+                Operand::Identifier(Identifier { pos, name: Box::from(name), resolved })
             }
             TokenKind::Dot => Operand::Dot(pos),
             TokenKind::Nil => Operand::Nil(pos),

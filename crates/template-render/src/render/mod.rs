@@ -104,12 +104,9 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
     collect(chart, None, &top_values, true, &common, &mut collected);
 
     // Helm parses and executes in this order: deepest paths first, then reverse lexical order.
+    let depths: Vec<usize> = collected.iter().map(|t| t.name.bytes().filter(|&b| b == b'/').count()).collect();
     let mut order: Vec<usize> = (0..collected.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&collected[a].name, &collected[b].name);
-        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-        cb.cmp(&ca).then_with(|| b.cmp(a))
-    });
+    order.sort_unstable_by(|&a, &b| depths[b].cmp(&depths[a]).then_with(|| collected[b].name.cmp(&collected[a].name)));
 
     let mut set = TemplateSet::with_shared_funcs(funcs.clone());
     set.set_name("gotpl");
