@@ -10,7 +10,7 @@ use crate::builtins::truth;
 use crate::error::{Error, ExecError, ParseError};
 use crate::gofmt;
 use crate::parse::{
-    Action, Branch, Command, Identifier, List, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree,
+    Action, Branch, Command, Identifier, List, Name, Node, Operand, ParseOptions, Pipe, Pos, TemplateCall, Tree,
 };
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
@@ -354,21 +354,21 @@ fn same_name(a: &str, b: &str) -> bool {
 /// Follows field names through maps never written, borrowing: the value at the end of the
 /// path, or `None` as soon as a step is anything else (a missing key, a written map, not a map),
 /// which the general path then evaluates with Go's rules.
-fn stored_path<'v>(start: &'v Value, names: &[Box<str>]) -> Option<&'v Value> {
+fn stored_path<'v>(start: &'v Value, names: &[Name]) -> Option<&'v Value> {
     let mut v = start;
     for name in names {
         let Value::Map(m) = v else { return None };
         if m.has_method(name) {
             return None;
         }
-        v = m.frozen()?.get(&**name)?;
+        v = m.frozen()?.get(name.as_str())?;
     }
     Some(v)
 }
 
 /// How many leading names [`stored_path`] follows, and the value it reaches after them (a
 /// field of a map, so held in an `interface{}`). `None` when it follows none.
-fn stored_prefix(start: &Value, names: &[Box<str>]) -> Option<(usize, Val)> {
+fn stored_prefix(start: &Value, names: &[Name]) -> Option<(usize, Val)> {
     let mut v = start;
     let mut steps = 0;
     for name in names {
@@ -376,7 +376,7 @@ fn stored_prefix(start: &Value, names: &[Box<str>]) -> Option<(usize, Val)> {
         if m.has_method(name) {
             break;
         }
-        let Some(next) = m.frozen().and_then(|f| f.get(&**name)) else { break };
+        let Some(next) = m.frozen().and_then(|f| f.get(name.as_str())) else { break };
         v = next;
         steps += 1;
     }
@@ -395,7 +395,7 @@ fn stored_operand<'d>(dot: Dot<'d>, pipe: &Pipe) -> Option<&'d Value> {
 
 /// Where a field chain's evaluation starts: as far along `names` as [`stored_prefix`] goes (the
 /// last name only when it takes no arguments, as a method might), and how many names that took.
-fn chain_start(receiver: Dot<'_>, names: &[Box<str>], last_free: bool) -> (Val, usize) {
+fn chain_start(receiver: Dot<'_>, names: &[Name], last_free: bool) -> (Val, usize) {
     let limit = if last_free { names.len() } else { names.len().saturating_sub(1) };
     match stored_prefix(receiver.v, &names[..limit]) {
         Some((skip, v)) => (v, skip),
@@ -496,7 +496,7 @@ impl<'t> State<'t> {
     }
 
     /// [`chain_start`] from a variable, without cloning it first.
-    fn var_chain_start(&self, name: &str, dot: Dot<'_>, names: &[Box<str>], last_free: bool) -> Result<(Val, usize)> {
+    fn var_chain_start(&self, name: &str, dot: Dot<'_>, names: &[Name], last_free: bool) -> Result<(Val, usize)> {
         match self.var_ref(name, dot) {
             Some(VarRef::Value(v, iface)) => Ok(chain_start(Dot { v, iface, frames: None }, names, last_free)),
             Some(var) => Ok((var.to_val(), 0)),
@@ -922,20 +922,11 @@ impl<'t> State<'t> {
         matches!(self.function(id), Some((_, true))).then_some(print)
     }
 
-    /// The function a name calls (and whether it is a builtin), looked up once per function map.
+    /// The function a name calls (and whether it is a builtin): where the parser found it, or
+    /// (a tree parsed for another function map) looked up by name.
     fn function(&self, id: &'t Identifier) -> Option<(&'t Function, bool)> {
         let funcs: &'t FuncMap = &self.set.funcs;
-        if let Some((map, f, builtin)) = id.resolved.get().map(|r| &**r)
-            && *map == funcs.id()
-        {
-            return Some((f, *builtin));
-        }
-        let found = funcs.get(&id.name);
-        if let Some((f, builtin)) = found {
-            // Another map may have got there first; then this one looks the name up each time.
-            let _ = id.resolved.set(Box::new((funcs.id(), *f, builtin)));
-        }
-        found
+        id.resolved.and_then(|r| funcs.resolved(r)).or_else(|| funcs.get(&id.name))
     }
 
     /// Calls print, printf or println on arguments borrowed where they are stored, appending the
@@ -1085,7 +1076,7 @@ impl<'t> State<'t> {
         &mut self,
         dot: Dot<'_>,
         node: &'t Operand,
-        names: &'t [Box<str>],
+        names: &'t [Name],
         cmd_args: &'t [Operand],
         final_: Option<Val>,
         cmd: &'t Command,
@@ -1108,7 +1099,7 @@ impl<'t> State<'t> {
         dot: Dot<'_>,
         mut receiver: Val,
         node: &'t Operand,
-        idents: &'t [Box<str>],
+        idents: &'t [Name],
         args: &'t [Operand],
         final_: Option<Val>,
         cmd: &'t Command,
@@ -1368,7 +1359,7 @@ impl<'t> State<'t> {
         dot: Dot<'_>,
         receiver: Val,
         n: &'t Operand,
-        names: &'t [Box<str>],
+        names: &'t [Name],
     ) -> Result<Val> {
         // Arguments are evaluated with no arguments of their own; `cmd` is only for positions.
         static EMPTY: Command = Command { pos: 0, args: Vec::new() };

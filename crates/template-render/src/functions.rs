@@ -5,10 +5,15 @@ pub trait FunctionNames: Sync {
     /// Whether `name` is a function.
     fn contains(&self, name: &str) -> bool;
 
-    /// The function `name` calls, with the id of the map it is in and whether it is a builtin,
-    /// when these names are a function map: the parser records it so that execution need not
-    /// look the name up again.
-    fn resolve(&self, _name: &str) -> Option<(u64, crate::registry::Function, bool)> {
+    /// Where `name` is, when these names are a function map, and the name as the map holds it:
+    /// the parser records both, so that execution need not look the name up again.
+    fn resolve(&self, _name: &str) -> Option<(crate::registry::Resolved, &'static str)> {
+        None
+    }
+
+    /// The name as these names hold it for the life of the program, if they do: the parser
+    /// then keeps it rather than a copy.
+    fn static_name(&self, _name: &str) -> Option<&'static str> {
         None
     }
 }
@@ -264,6 +269,10 @@ pub struct HelmFunctions(pub &'static [&'static str]);
 impl FunctionNames for HelmFunctions {
     fn contains(&self, name: &str) -> bool {
         self.0.binary_search(&name).is_ok()
+    }
+
+    fn static_name(&self, name: &str) -> Option<&'static str> {
+        self.0.binary_search(&name).ok().and_then(|i| self.0.get(i).copied())
     }
 }
 

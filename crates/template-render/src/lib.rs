@@ -25,6 +25,6 @@ pub use error::{Error, ExecError, ParseError, Result};
 pub use exec::{CallContext, MissingKey, TemplateSet};
 pub use functions::{FunctionNames, HELM_FUNCTIONS};
 pub use parse::{ParseOptions, Tree, parse};
-pub use registry::{FuncError, FuncImpl, FuncMap, Function};
+pub use registry::{FuncError, FuncImpl, FuncMap, Function, Resolved};
 pub use render::{RenderOptions, render, render_chart};
 pub use value::{GoType, Kind, Map, Object, Scalar, SharedMap, Signature, Value};

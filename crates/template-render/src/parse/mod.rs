@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 pub use literal::NumberValue;
 pub use node::{
-    Action, Branch, Chain, Command, Control, Identifier, List, Node, Number, Operand, Path, Pipe, Pos, StringLit,
+    Action, Branch, Chain, Command, Control, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree, Variable,
 };
 

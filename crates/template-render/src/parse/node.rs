@@ -3,15 +3,19 @@
 //! Every node keeps its byte position in the file it came from; text and literal
 //! spellings stay spans of that file's shared source.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::literal::NumberValue;
 use crate::quote::go_quote;
-use crate::registry::Function;
+use crate::registry::Resolved;
 
 /// A byte offset in a template file's source.
 pub type Pos = usize;
+
+/// A field or variable name: short names (nearly all) are stored inline, not allocated.
+pub type Name = smol_str::SmolStr;
 
 /// One parsed template: a file's own tree, or a `define`/`block` in it.
 #[derive(Clone, Debug)]
@@ -199,11 +203,11 @@ pub enum Operand {
 pub struct Identifier {
     /// Where it is.
     pub pos: Pos,
-    /// The name.
-    pub name: Box<str>,
-    /// The function the name was last found to be, in the function map of that id, so that a
-    /// call does not look the name up again.
-    pub(crate) resolved: OnceLock<Box<(u64, Function, bool)>>,
+    /// The name (the function map's own, when it has one for the program's life).
+    pub name: Cow<'static, str>,
+    /// Where the parser found the function in its function map, so that a call does not look
+    /// the name up again.
+    pub(crate) resolved: Option<Resolved>,
 }
 
 /// A field path such as `.Values.image` (names without dots).
@@ -212,7 +216,7 @@ pub struct Path {
     /// Where it starts.
     pub pos: Pos,
     /// The names in order.
-    pub names: Box<[Box<str>]>,
+    pub names: Box<[Name]>,
 }
 
 /// A variable, possibly with fields: the first name is the variable (`$` or `$x`).
@@ -248,7 +252,7 @@ pub struct Chain {
     /// The operand.
     pub node: Operand,
     /// The field names in order.
-    pub fields: Box<[Box<str>]>,
+    pub fields: Box<[Name]>,
 }
 
 /// Writes nodes as Go's `writeTo` methods do.
@@ -326,7 +330,7 @@ impl Printer<'_> {
         }
     }
 
-    fn path(&mut self, names: &[Box<str>], leading_dot: bool) {
+    fn path(&mut self, names: &[Name], leading_dot: bool) {
         for (i, name) in names.iter().enumerate() {
             if i > 0 || leading_dot {
                 self.out.push('.');

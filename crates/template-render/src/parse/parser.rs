@@ -1,13 +1,14 @@
 //! The recursive-descent parser over the lexer's tokens, following Go's `parse.Tree` step by step,
 //! including its three-token lookahead, so that errors name the same token and line as Go.
 
+use std::borrow::Cow;
 use std::cell::Cell;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::ParseOptions;
 use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
-    Action, Branch, Chain, Command, Control, Identifier, List, Node, Number, Operand, Path, Pipe, Pos, StringLit,
+    Action, Branch, Chain, Command, Control, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
 };
 use crate::error::ParseError;
@@ -74,7 +75,7 @@ struct Scratch {
     nodes: Vec<Node>,
     cmds: Vec<Command>,
     args: Vec<Operand>,
-    names: Vec<Box<str>>,
+    names: Vec<Name>,
 }
 
 /// The most items a kept scratch stack may hold room for; a larger one is dropped.
@@ -99,7 +100,7 @@ pub(super) struct Parser<'a> {
     nodes: Vec<Node>,
     cmds: Vec<Command>,
     args: Vec<Operand>,
-    names: Vec<Box<str>>,
+    names: Vec<Name>,
 }
 
 impl<'a> Parser<'a> {
@@ -506,7 +507,7 @@ impl<'a> Parser<'a> {
     // ---- pipelines ----
 
     fn variable(&self, token: Token) -> Path {
-        Path { pos: token.pos, names: Box::new([Box::from(self.text(token))]) }
+        Path { pos: token.pos, names: Box::new([Name::new(self.text(token))]) }
     }
 
     /// `declarations? command ('|' command)*` up to `end`.
@@ -630,7 +631,7 @@ impl<'a> Parser<'a> {
             // A field or variable takes the fields after it into one list of names.
             while self.peek().kind == TokenKind::Field {
                 let token = self.next();
-                self.names.push(Box::from(self.text(token).get(1..).unwrap_or("")));
+                self.names.push(Name::new(self.text(token).get(1..).unwrap_or("")));
             }
         } else if let Term::Operand(node) = term {
             return Ok(Some(node));
@@ -659,12 +660,15 @@ impl<'a> Parser<'a> {
         let operand = match token.kind {
             TokenKind::Identifier => {
                 let name = self.text(token);
-                let resolved = match self.functions.resolve(name) {
-                    Some(found) => OnceLock::from(Box::new(found)),
-                    None if self.functions.contains(name) => OnceLock::new(),
+                let (resolved, name) = match self.functions.resolve(name) {
+                    Some((resolved, name)) => (Some(resolved), Cow::Borrowed(name)),
+                    None if self.functions.contains(name) => (
+                        None,
+                        self.functions.static_name(name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed),
+                    ),
                     None => return Err(self.error(format!("function {} not defined", go_quote(name)))),
                 };
-                Operand::Identifier(Identifier { pos, name: Box::from(name), resolved })
+                Operand::Identifier(Identifier { pos, name, resolved })
             }
             TokenKind::Dot => Operand::Dot(pos),
             TokenKind::Nil => Operand::Nil(pos),
@@ -673,12 +677,12 @@ impl<'a> Parser<'a> {
                 if !self.vars[self.st.vars_base..].contains(&name) {
                     return Err(self.error(format!("undefined variable {}", go_quote(name))));
                 }
-                self.names.push(Box::from(name));
+                self.names.push(Name::new(name));
                 return Ok(Some(Term::Variable(pos)));
             }
             TokenKind::Field => {
                 let name = self.text(token).get(1..).unwrap_or("");
-                self.names.push(Box::from(name));
+                self.names.push(Name::new(name));
                 return Ok(Some(Term::Field(pos)));
             }
             TokenKind::Bool => Operand::Bool(pos, self.text(token) == "true"),

@@ -13,11 +13,11 @@ fn keeps_positions_and_lines() {
     let Node::Action(action) = &root.nodes[1] else { panic!("an action") };
     assert_eq!(action.line, 2);
     let Operand::Field(path) = &action.pipe.cmds[0].args[0] else { panic!("a field") };
-    assert_eq!(&*path.names, &[Box::from("x"), Box::from("y")]);
+    assert_eq!(&*path.names, &["x", "y"]);
     assert_eq!(trees[0].location(path.pos), (2, 5));
     let Node::If(branch) = &root.nodes[3] else { panic!("an if") };
     assert_eq!(branch.line, 3);
-    assert_eq!(branch.pipe.decl[0].names[0].as_ref(), "$v");
+    assert_eq!(branch.pipe.decl[0].names[0].as_str(), "$v");
 }
 
 #[test]

@@ -611,6 +611,15 @@ fn quote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 /// the escapes `strconv.Quote` uses for ASCII; other text goes through [`go_quote`].
 fn quote_one(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Most strings need no escape: one check over the bytes (vectorised), one copy.
+    let plain = s.bytes().fold(true, |ok, b| ok & matches!(b, 0x20..=0x7e) & (b != b'"') & (b != b'\\'));
+    if plain {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     if !s.is_ascii() {
         return go_quote(s);
     }
