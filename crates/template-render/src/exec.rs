@@ -15,7 +15,7 @@ use crate::parse::{
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
 use crate::scope::{Dot, Frame, Index, Slot, Val, VarRef};
-use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value};
+use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
 /// Counters shared by nested executions (see [`CallContext::counter`]).
 type Counters = HashMap<Box<str>, usize, BuildHasherDefault<NameHasher>>;
@@ -954,14 +954,15 @@ impl<'t> State<'t> {
         let mut refs: [&Value; MAX] = [&NO_VALUE; MAX];
         for (slot, arg) in refs.iter_mut().zip(args) {
             match self.stored_operand_ref(dot, arg) {
-                // No value becomes nil when passed as an interface{}: the general path does that.
-                Some(v) if !v.is_invalid() => *slot = v,
+                // No value becomes nil when passed as an interface{}, and an addressable struct
+                // loses its pointer methods: the general path does that.
+                Some(v) if !v.is_invalid() && !changes_as_argument(v) => *slot = v,
                 _ => return false,
             }
         }
         let mut n = args.len();
         if let Some(f) = final_ {
-            if f.is_invalid() {
+            if f.is_invalid() || changes_as_argument(f) {
                 return false;
             }
             refs[n] = f;
@@ -1272,12 +1273,12 @@ impl<'t> State<'t> {
         argv.clear();
         for (i, arg) in args.iter().enumerate() {
             let v = self.eval_arg(dot, param_type(i), arg)?;
-            argv.push(v);
+            argv.push(as_argument(v));
         }
         if let Some(f) = final_ {
             let t = param_type(num_in - 1);
             let v = self.validate_type(f, t)?;
-            argv.push(v);
+            argv.push(as_argument(v));
         }
 
         if builtin && name == "call" {

@@ -225,6 +225,25 @@ pub trait Object: Send + Sync {
     fn stringer(&self) -> Option<String> {
         None
     }
+    /// The value as a function receives it, when that differs: Go copies an argument into an
+    /// `interface{}`, so a struct reached through a pointer (addressable) loses the methods of
+    /// its pointer type (`String` among them) on the way.
+    fn unaddressed(&self) -> Option<Value> {
+        None
+    }
+}
+
+/// An argument as Go passes it to a function or method (see [`Object::unaddressed`]).
+pub(crate) fn as_argument(v: Value) -> Value {
+    match &v {
+        Value::Object(o) => o.unaddressed().unwrap_or(v),
+        _ => v,
+    }
+}
+
+/// Whether passing `v` to a function changes it (see [`Object::unaddressed`]).
+pub(crate) fn changes_as_argument(v: &Value) -> bool {
+    matches!(v, Value::Object(o) if o.unaddressed().is_some())
 }
 
 /// A typed nil: a nil slice, map or pointer of the named type.

@@ -297,7 +297,9 @@ impl Object for KubeVersionObject {
         ["Version", "Major", "Minor"].iter().map(|f| (Cow::Borrowed(*f), self.field(f).unwrap_or_default())).collect()
     }
     fn method(&self, name: &str) -> Option<Signature> {
-        matches!(name, "String" | "GitVersion" | JSON).then_some(Signature { params: &[], variadic: None })
+        // `String` and `GitVersion` have pointer receivers: only an addressable value has them.
+        let found = name == JSON || (self.addressable && matches!(name, "String" | "GitVersion"));
+        found.then_some(Signature { params: &[], variadic: None })
     }
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
         if name == JSON {
@@ -309,6 +311,9 @@ impl Object for KubeVersionObject {
     }
     fn stringer(&self) -> Option<String> {
         self.addressable.then(|| self.version.version.clone())
+    }
+    fn unaddressed(&self) -> Option<Value> {
+        self.addressable.then(|| Value::object(KubeVersionObject { version: self.version.clone(), addressable: false }))
     }
 }
 

@@ -1,0 +1,1 @@
+{{- define "capabilities.kube" -}}{{ . }} {{ .Major }}{{- end -}}
