@@ -11,7 +11,11 @@
 //! disk (load, dependencies, values, render), Helm's two figures for the same work; every time is
 //! the median over rounds of the mean per iteration. The last line sums them up.
 //!
-//! Knobs: `BENCH_ITERATIONS` (per chart, default 50), `BENCH_ROUNDS` (5), `BENCH_CHART` (one chart
+//! Rounds are long enough for a steady state: the oracle collects Go's garbage before each round,
+//! outside its timing, so with short rounds (10 renders) most of Helm's collection was left out of
+//! its figure while ours always includes freeing everything; rounds of 100 renders include it.
+//!
+//! Knobs: `BENCH_ITERATIONS` (per chart, default 500), `BENCH_ROUNDS` (5), `BENCH_CHART` (one chart
 //! by name), `BENCH_NO_HELM`, `BENCH_RENDER_ONLY` (skips
 //! the load-and-render figure, for profiling), `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
 //! `HELM_BIN` (default `$HELM_API_TEST_HELM`, else the cluster cache's helm v3.22.0) for the
@@ -31,7 +35,7 @@ use template_render::RenderOptions;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const ITERATIONS: u32 = 50;
+const ITERATIONS: u32 = 500;
 const ROUNDS: u32 = 5;
 
 fn large_chart(dir: &Path) {

@@ -682,13 +682,14 @@ fn indent_str(prefix: &str, spaces: i64, s: &str) -> Result<String, FuncError> {
     let breaks = s.bytes().filter(|&b| b == b'\n').count();
     let mut out = String::with_capacity(prefix.len() + s.len() + pad.len() * (breaks + 1));
     out.push_str(prefix);
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    out.push_str(pad);
+    let mut rest = s;
+    while let Some(nl) = rest.bytes().position(|b| b == b'\n') {
+        out.push_str(&rest[..=nl]);
         out.push_str(pad);
-        out.push_str(line);
+        rest = &rest[nl + 1..];
     }
+    out.push_str(rest);
     Ok(out)
 }
 
