@@ -283,7 +283,7 @@ fn join_path(a: &str, b: &str) -> String {
 }
 
 /// Below this many templates to execute, a render runs on the calling thread.
-const PARALLEL_MIN_TEMPLATES: usize = 8;
+const PARALLEL_MIN_TEMPLATES: usize = 32;
 /// Below this much template text, a render runs on the calling thread.
 const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 
@@ -378,8 +378,8 @@ fn thread_count(requested: usize, collected: &[Collected<'_>], jobs: &[usize]) -
         return requested;
     }
     // Handing work to other cores costs tens of microseconds on a small VM (waking threads,
-    // moving the data): on 2 vCPUs, charts of 8 templates and 9 KiB of text got slower split
-    // in two, a chart of 60 templates and 24 KiB 1.4x faster.
+    // moving the data): on 2 vCPUs, charts of 8 templates and 9 KiB of text and of 18 templates
+    // and 15 KiB got 1.1-1.3x slower split in two, a chart of 60 templates and 24 KiB 1.4x faster.
     let text: usize = collected.iter().map(|t| t.text.len()).sum();
     if jobs.len() < PARALLEL_MIN_TEMPLATES || text < PARALLEL_MIN_BYTES {
         1
