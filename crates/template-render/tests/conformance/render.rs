@@ -110,10 +110,10 @@ fn render_goldens() {
             Err(e) => failures.push(format!("--- {}: {e}", g.name)),
         }
         // Every case again through the parallel parse and execution, which small charts skip.
-        if let Err(e) = check(g, 2).and_then(|()| check(g, 1)) {
-            if !e.starts_with("PENDING ") {
-                failures.push(format!("--- {} (threads 2, then 1): {e}", g.name));
-            }
+        if let Err(e) = check(g, 2).and_then(|()| check(g, 1))
+            && !e.starts_with("PENDING ")
+        {
+            failures.push(format!("--- {} (threads 2, then 1): {e}", g.name));
         }
     }
     eprintln!(
