@@ -118,8 +118,8 @@ pub struct Token {
 #[derive(Debug)]
 pub struct Lexer<'a> {
     src: &'a str,
-    /// The length of the input still to scan; zero after an error, as Go empties its input.
-    len: usize,
+    /// The input to scan: all of `src`, or nothing after an error (Go empties its input).
+    live: &'a str,
     left: &'a [u8],
     right: &'a [u8],
     /// The first byte of the left delimiter, which the text is searched for.
@@ -170,7 +170,7 @@ impl<'a> Lexer<'a> {
         let right = if right.is_empty() { "}}" } else { right }.as_bytes();
         Lexer {
             src,
-            len: src.len(),
+            live: src,
             left,
             right,
             left_first: left[0],
@@ -216,7 +216,7 @@ impl<'a> Lexer<'a> {
 
     #[inline]
     fn input(&self) -> &'a [u8] {
-        &self.src.as_bytes()[..self.len]
+        self.live.as_bytes()
     }
 
     #[inline]
@@ -275,7 +275,7 @@ impl<'a> Lexer<'a> {
         let token = Token { kind: TokenKind::Error, pos: self.start, end: self.start };
         self.error = message;
         self.dead_line = Some(line);
-        self.len = 0;
+        self.live = "";
         self.pos = 0;
         self.start = 0;
         token
@@ -287,7 +287,7 @@ impl<'a> Lexer<'a> {
         match self.rest().first() {
             None => None,
             Some(&b) if b < 0x80 => Some(char::from(b)),
-            Some(_) => self.src[self.pos..self.len].chars().next(),
+            Some(_) => self.live.get(self.pos..).and_then(|rest| rest.chars().next()),
         }
     }
 
@@ -299,7 +299,7 @@ impl<'a> Lexer<'a> {
     fn lex_text(&mut self) -> Token {
         loop {
             let Some(x) = self.find_left() else {
-                self.pos = self.len;
+                self.pos = self.live.len();
                 if self.pos > self.start {
                     return self.emit(TokenKind::Text);
                 }
@@ -374,6 +374,7 @@ impl<'a> Lexer<'a> {
         Some(token)
     }
 
+    #[inline(never)]
     fn lex_comment(&mut self) -> Option<Token> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = find(self.rest(), RIGHT_COMMENT) else {
@@ -580,6 +581,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A quoted string or character constant; the opening quote has been scanned.
+    #[inline(never)]
     fn lex_quoted(&mut self, quote: u8, kind: TokenKind, unterminated: &str) -> Token {
         let input = self.input();
         loop {
@@ -602,6 +604,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(never)]
     fn lex_raw_quote(&mut self) -> Token {
         match find_byte(self.rest(), b'`') {
             Some(x) => {
@@ -612,6 +615,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(never)]
     fn lex_number(&mut self) -> Token {
         if !self.scan_number() {
             return self.bad_number();
@@ -634,7 +638,7 @@ impl<'a> Lexer<'a> {
 
     /// Scans a number as loosely as Go does; the parser checks it properly.
     fn scan_number(&mut self) -> bool {
-        scan_number_at(&self.src[..self.len], &mut self.pos)
+        scan_number_at(self.live, &mut self.pos)
     }
 }
 

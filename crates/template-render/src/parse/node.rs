@@ -17,7 +17,8 @@ pub type Pos = usize;
 /// A field or variable name: short names (nearly all) are stored inline, not allocated.
 pub type Name = smol_str::SmolStr;
 
-/// One parsed template: a file's own tree, or a `define`/`block` in it.
+/// One parsed template: a file's own tree, or a `define`/`block` in it. Nodes keep byte
+/// positions only; [`Tree::location`] gives a position's line, as Go's nodes carry it.
 #[derive(Clone, Debug)]
 pub struct Tree {
     /// The template's name (the file name, or the name given to `define`/`block`).
@@ -106,8 +107,6 @@ pub struct Text {
 pub struct Action {
     /// Where the action's pipeline starts.
     pub pos: Pos,
-    /// Its line.
-    pub line: usize,
     /// The pipeline.
     pub pipe: Pipe,
 }
@@ -117,8 +116,6 @@ pub struct Action {
 pub struct Control {
     /// Where the keyword is.
     pub pos: Pos,
-    /// Its line.
-    pub line: usize,
 }
 
 /// The parts of `if`, `range` and `with`.
@@ -126,8 +123,6 @@ pub struct Control {
 pub struct Branch {
     /// Where the pipeline starts.
     pub pos: Pos,
-    /// Its line.
-    pub line: usize,
     /// The pipeline tested (or ranged over).
     pub pipe: Pipe,
     /// What runs when the value is non-empty.
@@ -141,8 +136,6 @@ pub struct Branch {
 pub struct TemplateCall {
     /// Where the name is.
     pub pos: Pos,
-    /// Its line.
-    pub line: usize,
     /// The template called (unquoted).
     pub name: Arc<str>,
     /// The value given as dot, if any.
@@ -154,8 +147,6 @@ pub struct TemplateCall {
 pub struct Pipe {
     /// Where it starts.
     pub pos: Pos,
-    /// Its line.
-    pub line: usize,
     /// The variables are assigned (`=`), not declared (`:=`).
     pub is_assign: bool,
     /// The variables, in order.

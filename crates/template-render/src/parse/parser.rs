@@ -375,7 +375,7 @@ impl<'a> Parser<'a> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
-        Ok(Item::Node(Node::Action(Action { pos: token.pos, line: self.lex.line(token), pipe })))
+        Ok(Item::Node(Node::Action(Action { pos: token.pos, pipe })))
     }
 
     fn break_or_continue(&mut self, keyword: Token) -> Result<Item> {
@@ -387,7 +387,7 @@ impl<'a> Parser<'a> {
         if self.st.range_depth == 0 {
             return Err(self.error(format!("{name} outside {{{{range}}}}")));
         }
-        let control = Control { pos: keyword.pos, line: self.lex.line(keyword) };
+        let control = Control { pos: keyword.pos };
         Ok(Item::Node(if keyword.kind == TokenKind::Break { Node::Break(control) } else { Node::Continue(control) }))
     }
 
@@ -449,7 +449,7 @@ impl<'a> Parser<'a> {
                 else_list = Some(list);
             }
         }
-        Ok(Branch { pos: pipe.pos, line: pipe.line, pipe, list, else_list })
+        Ok(Branch { pos: pipe.pos, pipe, list, else_list })
     }
 
     /// `{{block "name" pipeline}} ... {{end}}`: defines the template and calls it.
@@ -472,12 +472,7 @@ impl<'a> Parser<'a> {
         }
         let name: Arc<str> = Arc::from(name);
         self.add(name.clone(), root, self.lex.line(inner.tokens[0]))?;
-        Ok(Node::Template(Box::new(TemplateCall {
-            pos: token.pos,
-            line: self.lex.line(token),
-            name,
-            pipe: Some(pipe),
-        })))
+        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, name, pipe: Some(pipe) })))
     }
 
     fn template_control(&mut self) -> Result<Node> {
@@ -489,12 +484,7 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
         }
-        Ok(Node::Template(Box::new(TemplateCall {
-            pos: token.pos,
-            line: self.lex.line(token),
-            name: Arc::from(name),
-            pipe,
-        })))
+        Ok(Node::Template(Box::new(TemplateCall { pos: token.pos, name: Arc::from(name), pipe })))
     }
 
     fn template_name(&self, token: Token, context: &str) -> Result<String> {
@@ -513,8 +503,7 @@ impl<'a> Parser<'a> {
     /// `declarations? command ('|' command)*` up to `end`.
     fn pipeline(&mut self, context: &str, end: TokenKind) -> Result<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe =
-            Pipe { pos: token.pos, line: self.lex.line(token), is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
         loop {
             let v = self.peek_non_space();
             if v.kind != TokenKind::Variable {

@@ -11,12 +11,12 @@ fn keeps_positions_and_lines() {
     let trees = parse_t("a\n{{ .x.y }}\n{{if $v := .z}}{{end}}").expect("parses");
     let root = &trees[0].root;
     let Node::Action(action) = &root.nodes[1] else { panic!("an action") };
-    assert_eq!(action.line, 2);
+    assert_eq!(trees[0].location(action.pos).0, 2);
     let Operand::Field(path) = &action.pipe.cmds[0].args[0] else { panic!("a field") };
     assert_eq!(&*path.names, &["x", "y"]);
     assert_eq!(trees[0].location(path.pos), (2, 5));
     let Node::If(branch) = &root.nodes[3] else { panic!("an if") };
-    assert_eq!(branch.line, 3);
+    assert_eq!(trees[0].location(branch.pos).0, 3);
     assert_eq!(branch.pipe.decl[0].names[0].as_str(), "$v");
 }
 
