@@ -157,10 +157,22 @@ fn has_right_trim_marker(s: &[u8]) -> bool {
     s.len() >= 2 && is_space(s[0]) && s[1] == b'-'
 }
 
+/// The bytes that may be part of an identifier (`_`, ASCII letters and digits), as a table.
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// Whether an ASCII byte may be part of an identifier (`_`, letters, digits).
 #[inline]
 fn is_ascii_word(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
+    WORD_BYTES[usize::from(b)]
 }
 
 impl<'a> Lexer<'a> {
@@ -343,7 +355,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the input is at a right delimiter, and whether that has a trim marker.
-    #[inline]
+    #[inline(always)]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
         if has_right_trim_marker(rest) && self.starts_with_right(&rest[TRIM_MARKER_LEN..]) {
