@@ -44,3 +44,107 @@ fn check(g: &Golden) -> Result<(), String> {
 fn parse_matches_go() {
     check_all("parse", check);
 }
+
+/// Every template file of the test charts (this crate's render fixtures and helmrs's chart suite).
+fn chart_templates() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.components().any(|c| c.as_os_str() == "templates")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    walk(&root.join("tests/golden/render/charts"), &mut out);
+    walk(&root.join("../../bins/helmrs/tests/golden/charts/charts"), &mut out);
+    out
+}
+
+/// A variant of `text` with a few random edits (bytes deleted, doubled or inserted from the
+/// characters templates are made of), on a char boundary; deterministic for a seed.
+fn mutate(text: &str, seed: u64) -> String {
+    const INSERTS: &[&str] = &[
+        "{{", "}}", "{{-", "-}}", " ", "\n", "|", "(", ")", "$", ".", "\"", "`", "'", ",", ":=", "=", "-", "end",
+        "else", "/*", "*/", "x", "1", "nil",
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut s = text.to_owned();
+    for _ in 0..1 + next() % 3 {
+        let mut at = usize::try_from(next() % (s.len() as u64 + 1)).unwrap_or(0);
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        let end = s[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        match next() % 3 {
+            0 => s.replace_range(at..end, ""),
+            1 => {
+                let piece = s[at..end].to_owned();
+                s.insert_str(at, &piece);
+            }
+            _ => s.insert_str(at, INSERTS[usize::try_from(next() % INSERTS.len() as u64).unwrap_or(0)]),
+        }
+    }
+    s
+}
+
+/// Differential run against Go's parser: `HELM_API_TEST_PARSE_FUZZ=N` parses N random variants
+/// of every test chart template with both parsers (Go's through the oracle, target/oracle/oracle,
+/// built by `cargo xtask oracle`) and fails on any difference in trees or error texts. For
+/// changes to the lexer and parser; not run by CI (the oracle needs Go).
+#[test]
+fn parse_variants_match_go() {
+    let Some(per_file) = std::env::var("HELM_API_TEST_PARSE_FUZZ").ok().and_then(|n| n.parse::<u64>().ok()) else {
+        return;
+    };
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let oracle = root.join("../../target/oracle/oracle");
+    assert!(oracle.exists(), "{} is missing: run `cargo xtask oracle`", oracle.display());
+    let mut cases = Vec::new();
+    for (i, (path, text)) in chart_templates().iter().enumerate() {
+        for k in 0..per_file {
+            let template = mutate(text, (i as u64) << 32 | k);
+            cases.push(serde_json::json!({"name": format!("{path} #{k}"), "template": template}));
+        }
+    }
+    let input = serde_json::json!({"command": "parse", "cases": cases}).to_string();
+    let mut child = std::process::Command::new(&oracle)
+        .args(["batch", "/"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the oracle starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+    let output = child.wait_with_output().expect("the oracle runs");
+    writer.join().expect("writer").expect("cases written");
+    let expected: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("the oracle answers JSON");
+    assert_eq!(expected.len(), cases.len());
+    let total = cases.len();
+    let errors = expected.iter().filter(|e| e.get("error").is_some()).count();
+    let failures: Vec<String> = cases
+        .into_iter()
+        .zip(expected)
+        .filter_map(|(case, expected)| {
+            let g = Golden { name: case["name"].as_str().unwrap_or_default().to_owned(), case, expected };
+            check(&g)
+                .err()
+                .map(|e| format!("--- {}: {e}\n{:?}", g.name, g.case["template"].as_str().unwrap_or_default()))
+        })
+        .collect();
+    eprintln!("parse variants: {total} ({errors} that Go refuses), {} differ from Go", failures.len());
+    assert!(failures.is_empty(), "{}", failures.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+}
