@@ -649,13 +649,16 @@ impl<'a> Parser<'a> {
         let operand = match token.kind {
             TokenKind::Identifier => {
                 let name = self.text(token);
-                let (resolved, name) = match self.functions.resolve(name) {
-                    Some((resolved, name)) => (Some(resolved), Cow::Borrowed(name)),
-                    None if self.functions.contains(name) => (
-                        None,
-                        self.functions.static_name(name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed),
-                    ),
-                    None => return Err(self.error(format!("function {} not defined", go_quote(name)))),
+                // One lookup in the usual case: a function map resolves the name, a static list
+                // lends it; only other name sets are asked whether they contain it.
+                let (resolved, name) = if let Some((resolved, name)) = self.functions.resolve(name) {
+                    (Some(resolved), Cow::Borrowed(name))
+                } else if let Some(name) = self.functions.static_name(name) {
+                    (None, Cow::Borrowed(name))
+                } else if self.functions.contains(name) {
+                    (None, Cow::Owned(name.to_owned()))
+                } else {
+                    return Err(self.error(format!("function {} not defined", go_quote(name))));
                 };
                 Operand::Identifier(Identifier { pos, name, resolved })
             }
