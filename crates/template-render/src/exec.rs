@@ -262,12 +262,17 @@ impl<'t> CallContext<'_, 't> {
         self.state.counters.get(key).copied().unwrap_or(0)
     }
 
-    /// A counter to change (see [`CallContext::counter`]).
-    pub fn counter_mut(&mut self, key: &str) -> &mut usize {
-        if !self.state.counters.contains_key(key) {
-            self.state.counters.insert(Box::from(key), 0);
+    /// Adds `delta` to a counter (see [`CallContext::counter`]), which never goes below 0;
+    /// its new value. One lookup when the counter exists.
+    pub fn add_to_counter(&mut self, key: &str, delta: isize) -> usize {
+        let apply = |n: usize| n.saturating_add_signed(delta);
+        if let Some(n) = self.state.counters.get_mut(key) {
+            *n = apply(*n);
+            return *n;
         }
-        self.state.counters.get_mut(key).unwrap_or_else(|| unreachable!("inserted above"))
+        let n = apply(0);
+        self.state.counters.insert(Box::from(key), n);
+        n
     }
 }
 
@@ -361,7 +366,7 @@ fn stored_path<'v>(start: &'v Value, names: &[Name]) -> Option<&'v Value> {
         if m.has_method(name) {
             return None;
         }
-        v = m.frozen()?.get(name.as_str())?;
+        v = crate::shared_map::find(m.frozen()?, name)?;
     }
     Some(v)
 }
@@ -376,7 +381,7 @@ fn stored_prefix(start: &Value, names: &[Name]) -> Option<(usize, Val)> {
         if m.has_method(name) {
             break;
         }
-        let Some(next) = m.frozen().and_then(|f| f.get(name.as_str())) else { break };
+        let Some(next) = m.frozen().and_then(|f| crate::shared_map::find(f, name)) else { break };
         v = next;
         steps += 1;
     }

@@ -154,7 +154,16 @@ impl GoType {
             GoType::Any | GoType::Reflect => true,
             // A named map type is assignable to its underlying `map[string]interface{}`.
             GoType::Map if matches!(v, Value::Map(_)) => true,
-            _ => v.type_name() == self.name(),
+            // Host objects and maps (which may have a named type) are compared by name.
+            _ if matches!(v, Value::Object(_) | Value::Map(_)) => v.type_name() == self.name(),
+            // Any other value's type is its variant's.
+            GoType::Bool => matches!(v, Value::Bool(_)),
+            GoType::Int => matches!(v, Value::Int(_)),
+            GoType::Int64 => matches!(v, Value::Int64(_)),
+            GoType::Float64 => matches!(v, Value::Float64(_)),
+            GoType::String => matches!(v, Value::String(_)),
+            GoType::List => matches!(v, Value::List(_)),
+            GoType::Map | GoType::Named(..) => false,
         }
     }
 }

@@ -68,7 +68,7 @@ enum State {
 }
 
 /// What the emitter learned about the current scalar (go-yaml's `scalar_data`).
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq, Eq)]
 struct ScalarData {
     multiline: bool,
     flow_plain_allowed: bool,
@@ -680,6 +680,21 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
             style: None,
         };
     }
+    if is_plain_word(value) {
+        return ScalarData {
+            multiline: false,
+            flow_plain_allowed: true,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+            style: None,
+        };
+    }
+    analyze_each_byte(value)
+}
+
+/// The analysis proper, character by character.
+fn analyze_each_byte(value: &[u8]) -> ScalarData {
     let mut block_indicators = false;
     let mut flow_indicators = false;
     let mut line_breaks = false;
@@ -825,6 +840,26 @@ fn analyze_scalar(value: &[u8]) -> ScalarData {
     data
 }
 
+/// Bytes that are never an indicator, a space or a break, and are printable.
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-' | b'+' | b'=');
+        b += 1;
+    }
+    table
+};
+
+/// Whether a scalar (most keys and values) is made of such bytes and starts with a letter, a
+/// digit, `_` or `/`: then nothing in it restricts its style, and the byte-by-byte analysis
+/// would find nothing.
+fn is_plain_word(value: &[u8]) -> bool {
+    matches!(value.first(), Some(c) if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/'))
+        && value.iter().all(|&c| WORD[usize::from(c)])
+}
+
 fn at(b: &[u8], i: usize) -> u8 {
     b.get(i).copied().unwrap_or(0)
 }
@@ -872,5 +907,23 @@ fn width(b: u8) -> usize {
         4
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_skip_an_analysis_that_would_find_nothing() {
+        let words =
+            ["a", "app", "v1.2.3", "nginx/1.25", "_x", "/path/to-x", "a-b+c=d", "0", "10Mi", "x.", "a--", "Z_9"];
+        for w in words {
+            assert!(is_plain_word(w.as_bytes()), "{w}");
+            assert_eq!(analyze_scalar(w.as_bytes()), analyze_each_byte(w.as_bytes()), "{w}");
+        }
+        for w in ["-", "-a", ".a", "...", "---", "a:b", "a b", "a#", "+1", "=", "é", "a\n", ""] {
+            assert!(!is_plain_word(w.as_bytes()), "{w}");
+        }
     }
 }

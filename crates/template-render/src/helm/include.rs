@@ -19,14 +19,13 @@ fn dot(v: &Value) -> Value {
 /// `include NAME DATA`.
 pub(super) fn include(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
     let name = a[0].as_str().unwrap_or("");
-    let count = ctx.counter_mut(name);
-    if *count > MAX_INCLUDE_DEPTH {
+    // Helm refuses a call when the name already has more than MAX_INCLUDE_DEPTH calls open.
+    if ctx.add_to_counter(name, 1) > MAX_INCLUDE_DEPTH + 1 {
+        ctx.add_to_counter(name, -1);
         return Err(format!("rendering template has a nested reference name: {name}: unable to execute template"));
     }
-    *count += 1;
     let result = ctx.execute_template(name, &dot(&a[1]));
-    let count = ctx.counter_mut(name);
-    *count = count.saturating_sub(1);
+    ctx.add_to_counter(name, -1);
     result.map(Value::from).map_err(|e| e.to_string())
 }
 

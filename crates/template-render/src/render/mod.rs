@@ -14,9 +14,10 @@ mod values_type;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chart_model::Chart;
+use memchr::memmem::Finder;
 
 use crate::error::{Error, Result};
 use crate::exec::{MissingKey, TemplateSet};
@@ -149,7 +150,7 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
         let name = &collected[i].name;
         match result {
             Ok(out) => {
-                let out = if out.contains("<no value>") { out.replace("<no value>", "") } else { out };
+                let out = if contains(&out, &NO_VALUE) { out.replace("<no value>", "") } else { out };
                 rendered.insert(name.clone(), out);
             }
             Err(e) => return Err(Error::Render(cleanup_exec_error(name, &e))),
@@ -287,12 +288,22 @@ const PARALLEL_MIN_TEMPLATES: usize = 32;
 /// Below this much template text, a render runs on the calling thread.
 const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 
+/// Substring searches built once (vectorised; `str::contains` is several times slower here).
+static NO_VALUE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("<no value>"));
+static SET: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("set"));
+static MERGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("merge"));
+static TPL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("tpl"));
+
+fn contains(text: &str, finder: &Finder<'_>) -> bool {
+    finder.find(text.as_bytes()).is_some()
+}
+
 /// The functions that change a map they are given.
 const MAP_WRITERS: &[&str] = &["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
 
 fn mentions_writer(text: &str) -> bool {
     // Most templates contain neither word: a fast substring search rules them out.
-    if !text.contains("set") && !text.contains("merge") {
+    if !contains(text, &SET) && !contains(text, &MERGE) {
         return false;
     }
     // One pass over the identifiers of the text.
@@ -332,7 +343,7 @@ fn changes_shared_maps(collected: &[Collected<'_>], values: &chart_model::Map, c
         if mentions_writer(&t.text) {
             return true;
         }
-        uses_tpl |= t.text.contains("tpl");
+        uses_tpl = uses_tpl || contains(&t.text, &TPL);
     }
     uses_tpl && (values.values().any(strings_mention_writer) || files_mention_writer(chart))
 }

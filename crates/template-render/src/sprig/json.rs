@@ -165,38 +165,73 @@ fn write_map<'a>(
 }
 
 /// Go's JSON string escaping.
+/// The bytes `write_string` stops at: ASCII bytes that need an escape, and 0xE2, which starts
+/// U+2028 and U+2029 (escaped as in Go) among other characters.
+const fn stops(html: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[0xE2] = true;
+    if html {
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'&' as usize] = true;
+    }
+    table
+}
+
+const STOPS: [bool; 256] = stops(false);
+const STOPS_HTML: [bool; 256] = stops(true);
+
 fn write_string(out: &mut String, s: &str, escape_html: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    let stops = if escape_html { &STOPS_HTML } else { &STOPS };
     out.reserve(s.len() + 2);
     out.push('"');
-    // Runs of characters that need no escape are copied at once.
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escape: &str = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{08}' => "\\b",
-            '\u{0C}' => "\\f",
-            '<' | '>' | '&' if escape_html => "",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            c if (c as u32) < 0x20 => "",
-            _ => continue,
+    // Runs of bytes that need no escape are copied at once.
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !stops[usize::from(b)] {
+            i += 1;
+            continue;
+        }
+        let escape: &str = match b {
+            0xE2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(0x80), Some(0xA8)) => "\\u2028",
+                (Some(0x80), Some(0xA9)) => "\\u2029",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            _ => "",
         };
         out.push_str(&s[start..i]);
-        start = i + c.len_utf8();
         if escape.is_empty() {
             // `\u00XX` for control characters and, with HTML escaping, `<`, `>` and `&`.
-            let b = c as u32 as usize;
             out.push_str("\\u00");
-            out.push(char::from(HEX[b >> 4]));
-            out.push(char::from(HEX[b & 0xf]));
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            i += 1;
         } else {
             out.push_str(escape);
+            i += if b == 0xE2 { 3 } else { 1 };
         }
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');
