@@ -1,15 +1,22 @@
 //! Rendering a chart for a release as Helm's `renderResources`: values, capabilities and
 //! `lookup` from the cluster, then hooks apart and manifests in install order.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chart_model::{Chart, Map};
 use kube_apply::{Hook, INSTALL_ORDER, KubeClient, sort_manifests};
 use template_render::helm::Lookup;
 use template_render::render::{Capabilities, ReleaseOptions};
-use template_render::{RenderOptions, render};
+use template_render::{ParseCache, RenderOptions, render};
 
 use crate::error::{Error, Result};
+
+/// The template files this process has parsed, shared by every render it makes: a chart
+/// rendered again (an upgrade, another release of it) is not parsed again.
+pub(crate) fn parse_cache() -> Arc<ParseCache> {
+    static CACHE: LazyLock<Arc<ParseCache>> = LazyLock::new(Default::default);
+    CACHE.clone()
+}
 
 /// What a render gives a release.
 #[derive(Debug, Clone)]
@@ -88,6 +95,7 @@ pub async fn render_release(
         },
         capabilities,
         lookup,
+        parse_cache: Some(parse_cache()),
         ..RenderOptions::default()
     };
     let top_notes = format!("{}/templates/NOTES.txt", chart.name());

@@ -145,6 +145,7 @@ pub fn template(chart: &Chart, values: &Map, options: &TemplateOptions) -> Resul
         },
         capabilities,
         enable_dns: options.enable_dns,
+        parse_cache: Some(crate::render_release::parse_cache()),
         ..RenderOptions::default()
     };
     let rendered = render(&chart, &render_values.values, &render_options)

@@ -7,9 +7,11 @@
 //! The charts: the 55 fixtures of bins/helmrs/tests/charts.rs (each with the values of its first
 //! conformance case), the render goldens' fixtures, and a generated large chart (60 templates of
 //! deployments, services and config maps built from shared helpers). Each line printed is one
-//! chart (JSON): our render time (templates parsed and executed, values ready) and our time from
-//! disk (load, dependencies, values, render), Helm's two figures for the same work; every time is
-//! the median over rounds of the mean per iteration. The last line sums them up.
+//! chart (JSON): our render time (templates parsed and executed, values ready), the same with a
+//! `ParseCache` (files parsed on the first render only, as the server renders; Helm has no such
+//! cache, so `render_speedup` compares the renders that parse), and our time from disk (load,
+//! dependencies, values, render), Helm's figures for the same work; every time is the median over
+//! rounds of the mean per iteration. The last line sums them up.
 //!
 //! Rounds are long enough for a steady state: the oracle collects Go's garbage before each round,
 //! outside its timing, so with short rounds (10 renders) most of Helm's collection was left out of
@@ -244,7 +246,10 @@ fn main() {
 
     let threads = std::env::var("RENDER_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
     let options = RenderOptions { threads, ..RenderOptions::default() };
+    // The same renders with parsed files kept between them, as the server renders charts.
+    let cached = RenderOptions { parse_cache: Some(Default::default()), ..options.clone() };
     let (mut ours_render, mut helm_render, mut ours_whole, mut helm_whole) = (0u128, 0u128, 0u128, 0u128);
+    let mut ours_cached = 0u128;
     let (mut measured, mut skipped) = (0usize, Vec::new());
     let mut helm_rss = 0u64;
     for (i, b) in charts.iter().enumerate() {
@@ -268,6 +273,7 @@ fn main() {
         }
         let bytes: usize = rendered.values().map(String::len).sum();
         let render_ns = time(|| template_render::render(&processed, &values.values, &options).unwrap());
+        let cached_ns = time(|| template_render::render(&processed, &values.values, &cached).unwrap());
         let whole_ns = if std::env::var_os("BENCH_RENDER_ONLY").is_some() {
             0
         } else {
@@ -278,6 +284,7 @@ fn main() {
         };
         measured += 1;
         ours_render += render_ns;
+        ours_cached += cached_ns;
         ours_whole += whole_ns;
         helm_render += u128::from(h["render_ns"].as_u64().unwrap_or(0));
         helm_whole += u128::from(h["load_and_render_ns"].as_u64().unwrap_or(0));
@@ -286,7 +293,8 @@ fn main() {
             "{}",
             json!({
                 "chart": b.name, "templates": rendered.len(), "output_bytes": bytes,
-                "render_ns": render_ns as u64, "load_and_render_ns": whole_ns as u64,
+                "render_ns": render_ns as u64, "render_parse_cached_ns": cached_ns as u64,
+                "load_and_render_ns": whole_ns as u64,
                 "helm_render_ns": h["render_ns"], "helm_load_and_render_ns": h["load_and_render_ns"],
                 "render_speedup": ratio,
             })
@@ -325,6 +333,8 @@ fn main() {
         "charts_measured": measured, "charts_skipped": skipped,
         "all_charts_render_ns": ours_render as u64, "helm_all_charts_render_ns": helm_render as u64,
         "render_speedup": ratio(helm_render, ours_render),
+        "all_charts_render_parse_cached_ns": ours_cached as u64,
+        "render_parse_cached_speedup": ratio(helm_render, ours_cached),
         "all_charts_load_and_render_ns": ours_whole as u64, "helm_all_charts_load_and_render_ns": helm_whole as u64,
         "load_and_render_speedup": ratio(helm_whole, ours_whole),
         "peak_rss_kib": ours_rss, "helm_peak_rss_kib": helm_rss,

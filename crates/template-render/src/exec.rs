@@ -134,7 +134,8 @@ impl TemplateSet {
         self.add_shared_tree(Arc::new(tree));
     }
 
-    fn add_shared_tree(&mut self, tree: Arc<Tree>) {
+    /// [`TemplateSet::add_tree`] for a tree shared with other sets (see [`crate::ParseCache`]).
+    pub fn add_shared_tree(&mut self, tree: Arc<Tree>) {
         if tree.is_empty() && self.trees.contains_key(&tree.name) {
             return;
         }

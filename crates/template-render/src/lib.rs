@@ -26,5 +26,5 @@ pub use exec::{CallContext, MissingKey, TemplateSet};
 pub use functions::{FunctionNames, HELM_FUNCTIONS};
 pub use parse::{ParseOptions, Tree, parse};
 pub use registry::{FuncError, FuncImpl, FuncMap, Function, Resolved};
-pub use render::{RenderOptions, render, render_chart};
+pub use render::{ParseCache, RenderOptions, render, render_chart};
 pub use value::{GoType, Kind, Map, Object, Scalar, SharedMap, Signature, Value};

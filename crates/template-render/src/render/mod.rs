@@ -10,6 +10,7 @@ mod cleanup;
 mod files;
 mod glob;
 pub mod objects;
+mod parse_cache;
 mod values_type;
 
 use std::borrow::Cow;
@@ -31,6 +32,7 @@ pub use chart_object::ChartObject;
 pub use cleanup::{cleanup_exec_error, cleanup_parse_error};
 pub use files::Files;
 pub use glob::Glob;
+pub use parse_cache::{DEFAULT_PARSE_CACHE_BYTES, ParseCache};
 pub use values_type::{VALUES, ValuesType};
 
 /// `.Release` as a render sees it (Helm's `chartutil.ReleaseOptions`).
@@ -78,6 +80,9 @@ pub struct RenderOptions {
     pub threads: usize,
     /// The function map; `None` is Helm's ([`crate::helm::func_map`]).
     pub funcs: Option<Arc<FuncMap>>,
+    /// Where parsed template files are kept for later renders of the same text; `None`
+    /// parses every file on every render, as Helm does.
+    pub parse_cache: Option<Arc<ParseCache>>,
 }
 
 impl std::fmt::Debug for RenderOptions {
@@ -90,6 +95,7 @@ impl std::fmt::Debug for RenderOptions {
             .field("enable_dns", &self.enable_dns)
             .field("lookup", &self.lookup.is_some())
             .field("threads", &self.threads)
+            .field("parse_cache", &self.parse_cache)
             .finish_non_exhaustive()
     }
 }
@@ -126,12 +132,18 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
     let names: &FuncMap = &funcs;
     let parsed = run_jobs(order.len(), threads, |k| {
         let t = &collected[order[k]];
-        crate::parse::parse(&t.name, &t.text, &ParseOptions { left_delim: "", right_delim: "", functions: names })
+        match &options.parse_cache {
+            Some(cache) => cache.parse(&t.name, &t.text, names),
+            None => {
+                let options = ParseOptions { left_delim: "", right_delim: "", functions: names };
+                crate::parse::parse(&t.name, &t.text, &options).map(|trees| trees.into_iter().map(Arc::new).collect())
+            }
+        }
     });
     for (&i, trees) in order.iter().zip(parsed) {
         let t = &collected[i];
         match trees {
-            Some(Ok(trees)) => trees.into_iter().for_each(|tree| set.add_tree(tree)),
+            Some(Ok(trees)) => trees.into_iter().for_each(|tree| set.add_shared_tree(tree)),
             Some(Err(e)) => return Err(Error::Render(cleanup_parse_error(&t.name, &e.to_string()))),
             None => return Err(Error::Render("parsing templates failed: a worker thread panicked".to_owned())),
         }

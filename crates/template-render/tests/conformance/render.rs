@@ -8,10 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 use template_render::render::{Capabilities, KubeVersion, ReleaseOptions};
-use template_render::{FunctionNames, HELM_FUNCTIONS, RenderOptions, render_chart};
+use template_render::{FunctionNames, HELM_FUNCTIONS, ParseCache, RenderOptions, render_chart};
 
 use crate::golden::{Golden, load};
 
@@ -20,7 +21,11 @@ fn suite_dir() -> PathBuf {
 }
 
 /// Runs one case as the oracle does; `Ok(manifests)` or `Err(Helm's message)`.
-pub fn run_case(case: &Json, threads: usize) -> Result<BTreeMap<String, String>, String> {
+pub fn run_case(
+    case: &Json,
+    threads: usize,
+    parse_cache: Option<&Arc<ParseCache>>,
+) -> Result<BTreeMap<String, String>, String> {
     let chart = if let Some(path) = case["chart"].as_str() {
         chart_model::load::load(&suite_dir().join(path)).map_err(|e| e.to_string())?
     } else {
@@ -55,6 +60,7 @@ pub fn run_case(case: &Json, threads: usize) -> Result<BTreeMap<String, String>,
         capabilities,
         strict: o["strict"].as_bool().unwrap_or(false),
         threads,
+        parse_cache: parse_cache.cloned(),
         ..RenderOptions::default()
     };
     render_chart(&chart, &values, &options).map_err(|e| e.to_string())
@@ -68,8 +74,8 @@ pub fn missing_function(error: &str) -> Option<&str> {
     (rest[name.len()..].starts_with("\" not defined") && HELM_FUNCTIONS.contains(name)).then_some(name)
 }
 
-fn check(g: &Golden, threads: usize) -> Result<(), String> {
-    let got = run_case(&g.case, threads);
+fn check(g: &Golden, threads: usize, parse_cache: Option<&Arc<ParseCache>>) -> Result<(), String> {
+    let got = run_case(&g.case, threads, parse_cache);
     match (&got, g.expected.get("error").and_then(Json::as_str)) {
         (Err(e), Some(want)) if e == want => Ok(()),
         (Err(e), _) if missing_function(e).is_some() => Err(format!("PENDING {e}")),
@@ -101,19 +107,27 @@ fn check(g: &Golden, threads: usize) -> Result<(), String> {
 #[test]
 fn render_goldens() {
     let goldens = load("render");
+    // One cache for every case, as a server keeps one: each case renders through it twice.
+    let cache = Arc::new(ParseCache::default());
     let mut failures = Vec::new();
     let mut pending = Vec::new();
     for g in &goldens {
-        match check(g, 0) {
+        match check(g, 0, None) {
             Ok(()) => {}
             Err(e) if e.starts_with("PENDING ") => pending.push(format!("{}: {}", g.name, &e[8..])),
             Err(e) => failures.push(format!("--- {}: {e}", g.name)),
         }
         // Every case again through the parallel parse and execution, which small charts skip.
-        if let Err(e) = check(g, 2).and_then(|()| check(g, 1))
+        if let Err(e) = check(g, 2, None).and_then(|()| check(g, 1, None))
             && !e.starts_with("PENDING ")
         {
             failures.push(format!("--- {} (threads 2, then 1): {e}", g.name));
+        }
+        // And with files parsed once: the first render fills the cache, the second takes from it.
+        if let Err(e) = check(g, 0, Some(&cache)).and_then(|()| check(g, 0, Some(&cache)))
+            && !e.starts_with("PENDING ")
+        {
+            failures.push(format!("--- {} (parse cache): {e}", g.name));
         }
     }
     eprintln!(
