@@ -15,7 +15,8 @@ pub fn marshals_itself(v: &Value) -> bool {
     matches!(v, Value::Object(o) if !o.is_nil() && o.method(JSON).is_some())
 }
 
-/// The object's own JSON text, or its error (Go's `json: error calling MarshalJSON for type...`).
+/// The object's own JSON text, without HTML escaping, or its error (Go's `json: error calling
+/// MarshalJSON for type...`).
 fn own_json(v: &Value) -> Option<Result<String, String>> {
     let Value::Object(o) = v else { return None };
     if o.is_nil() || o.method(JSON).is_none() {
@@ -35,14 +36,32 @@ pub fn json_text(v: &Value) -> Option<Result<String, String>> {
 }
 
 /// Writes the object's own JSON text into `out` (indented by `depth` levels of two spaces when
-/// `indent`, as `json.MarshalIndent` re-indents a `MarshalJSON` result); `None` if it has none.
-pub fn write_own(v: &Value, out: &mut String, indent: bool, depth: usize) -> Option<Result<(), String>> {
+/// `indent`, as `json.MarshalIndent` re-indents a `MarshalJSON` result; with `<`, `>` and `&`
+/// escaped when `escape_html`, as Go's encoder compacts such a result); `None` if it has none.
+pub fn write_own(
+    v: &Value,
+    out: &mut String,
+    indent: bool,
+    escape_html: bool,
+    depth: usize,
+) -> Option<Result<(), String>> {
     let text = match own_json(v)? {
         Ok(t) => t,
         Err(e) => return Some(Err(e)),
     };
+    // The three can only be inside strings, where Go writes them as `\u003c`, `\u003e`, `\u0026`.
+    let push = |out: &mut String, c: char| match c {
+        '<' if escape_html => out.push_str("\\u003c"),
+        '>' if escape_html => out.push_str("\\u003e"),
+        '&' if escape_html => out.push_str("\\u0026"),
+        c => out.push(c),
+    };
     if !indent {
-        out.push_str(&text);
+        if escape_html && text.contains(['<', '>', '&']) {
+            text.chars().for_each(|c| push(out, c));
+        } else {
+            out.push_str(&text);
+        }
         return Some(Ok(()));
     }
     let newline = |out: &mut String, depth: usize| {
@@ -57,7 +76,7 @@ pub fn write_own(v: &Value, out: &mut String, indent: bool, depth: usize) -> Opt
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if in_string {
-            out.push(c);
+            push(out, c);
             if escaped {
                 escaped = false;
             } else if c == '\\' {
@@ -142,10 +161,8 @@ pub fn struct_text<'a>(fields: impl Iterator<Item = StructField<'a>>) -> Result<
                 if omitempty && is_empty(value) {
                     continue;
                 }
-                let text = match json_text(value) {
-                    Some(t) => t?,
-                    None => return Err(format!("json: unsupported type: {}", value.type_name())),
-                };
+                // Unescaped: whoever writes the struct escapes its whole text, or not.
+                let text = crate::sprig::json::marshal(value, crate::sprig::json::RAW)?;
                 format!("{}:{text}", string_text(name))
             }
         };

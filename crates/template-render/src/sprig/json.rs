@@ -19,6 +19,10 @@ pub(crate) struct Style {
 /// `json.Marshal`'s style.
 pub(crate) const COMPACT: Style = Style { indent: false, escape_html: true };
 
+/// Compact, without HTML escaping: how a host struct writes its own text, which the writer
+/// escapes afterwards when it escapes HTML (as Go's encoder compacts a `MarshalJSON` result).
+pub(crate) const RAW: Style = Style { indent: false, escape_html: false };
+
 /// Writes `v` as Go's `encoding/json`; the error is Go's (`json: unsupported value: NaN`).
 pub(crate) fn marshal(v: &Value, style: Style) -> Result<String, String> {
     let mut out = String::new();
@@ -77,7 +81,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize, open: &m
             result?;
         }
         Value::Object(o) => {
-            if let Some(written) = crate::helm::marshal::write_own(v, out, style.indent, depth) {
+            if let Some(written) = crate::helm::marshal::write_own(v, out, style.indent, style.escape_html, depth) {
                 return written;
             }
             if o.is_nil() && matches!(o.kind(), Kind::Slice | Kind::Map | Kind::Pointer) {
