@@ -1,5 +1,6 @@
 //! Parsing a template file into its trees, as Go's `text/template` `Parse` does.
 
+mod fast;
 mod literal;
 pub(crate) mod node;
 mod parser;
@@ -45,7 +46,33 @@ impl std::fmt::Debug for ParseOptions<'_> {
 
 /// Parses the template file `name`: its own tree and every `define` and `block` in it,
 /// in the order Go adds them to its set (a later definition replaces an empty one).
+///
+/// Files of the usual shape take a one-pass fast path; any other file, and every file with an
+/// error, the parser that follows Go's step by step. Both give the same trees.
 pub fn parse(name: &str, text: &str, options: &ParseOptions<'_>) -> Result<Vec<Tree>, ParseError> {
     let source: Arc<str> = Arc::from(text);
-    parser::Parser::new(Arc::from(name), text, source, options).run()
+    let name: Arc<str> = Arc::from(name);
+    if default_delims(options)
+        && let Some(trees) = fast::parse(&name, text, &source, options.functions)
+    {
+        return Ok(trees);
+    }
+    parser::Parser::new(name, text, source, options).run()
+}
+
+fn default_delims(options: &ParseOptions<'_>) -> bool {
+    matches!(options.left_delim, "" | "{{") && matches!(options.right_delim, "" | "}}")
+}
+
+/// The fast path of [`parse`] alone: `None` where it leaves the file to the step-by-step parser.
+/// For tests that compare the two.
+#[doc(hidden)]
+pub fn parse_fast(name: &str, text: &str, options: &ParseOptions<'_>) -> Option<Vec<Tree>> {
+    default_delims(options).then(|| fast::parse(&Arc::from(name), text, &Arc::from(text), options.functions)).flatten()
+}
+
+/// The step-by-step parser of [`parse`] alone. For tests that compare the two.
+#[doc(hidden)]
+pub fn parse_exact(name: &str, text: &str, options: &ParseOptions<'_>) -> Result<Vec<Tree>, ParseError> {
+    parser::Parser::new(Arc::from(name), text, Arc::from(text), options).run()
 }

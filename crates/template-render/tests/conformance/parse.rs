@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use template_render::parse::{parse_exact, parse_fast};
 use template_render::{ParseOptions, parse};
 
 use crate::golden::{Golden, check_all};
@@ -43,6 +44,61 @@ fn check(g: &Golden) -> Result<(), String> {
 #[test]
 fn parse_matches_go() {
     check_all("parse", check);
+}
+
+/// Random variants of each chart template [`fast_path_gives_the_exact_parsers_trees`] checks.
+const FAST_PATH_VARIANTS: u64 = 100;
+
+/// The fast path of parsing against the step-by-step parser, without Go: every template of the
+/// test charts and of the parse, eval and Sprig suites, and random variants of each chart
+/// template. Where the fast path parses a file, its trees (positions included) must be the
+/// other parser's; and it must take nearly every chart template as it is, or it is no use.
+#[test]
+fn fast_path_gives_the_exact_parsers_trees() {
+    let options = ParseOptions::default();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let charts = chart_templates();
+    let mut texts: Vec<(String, String)> = charts.clone();
+    for suite in ["parse", "eval", "sprig"] {
+        let path = root.join(format!("tests/golden/{suite}/cases.json"));
+        let cases: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("cases")).expect("cases are JSON");
+        for case in cases["cases"].as_array().into_iter().flatten().filter(|c| c.get("delims").is_none()) {
+            if let Some(template) = case["template"].as_str() {
+                texts.push((format!("{suite}: {}", case["name"]), template.to_owned()));
+            }
+        }
+    }
+    for (i, (path, text)) in charts.iter().enumerate() {
+        for k in 0..FAST_PATH_VARIANTS {
+            texts.push((format!("{path} #{k}"), mutate(text, (i as u64) << 32 | k)));
+        }
+    }
+    let (mut taken, mut charts_taken, mut failures) = (0, 0, Vec::new());
+    for (i, (name, text)) in texts.iter().enumerate() {
+        let Some(fast) = parse_fast("t", text, &options) else { continue };
+        taken += 1;
+        charts_taken += usize::from(i < charts.len());
+        match parse_exact("t", text, &options) {
+            Ok(exact) if format!("{exact:?}") == format!("{fast:?}") => {}
+            Ok(exact) => {
+                failures.push(format!("--- {name}: trees differ {text:?}\n  exact: {exact:?}\n  fast:  {fast:?}"))
+            }
+            Err(e) => failures.push(format!("--- {name}: the fast path parsed what Go refuses ({e}): {text:?}")),
+        }
+    }
+    eprintln!(
+        "fast path: took {taken} of {} texts ({charts_taken} of {} chart templates), {} differ",
+        texts.len(),
+        charts.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        charts_taken * 10 >= charts.len() * 9,
+        "the fast path took only {charts_taken} of {} chart templates",
+        charts.len()
+    );
 }
 
 /// Every template file of the test charts (this crate's render fixtures and helmrs's chart suite).
