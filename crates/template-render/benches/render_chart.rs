@@ -19,7 +19,7 @@
 //!
 //! Knobs: `BENCH_ITERATIONS` (per chart, default 500), `BENCH_ROUNDS` (5), `BENCH_CHART` (one chart
 //! by name), `BENCH_NO_HELM`, `BENCH_RENDER_ONLY` (skips
-//! the load-and-render figure, for profiling), `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
+//! the load-and-render and parse-cached figures, for profiling), `RENDER_THREADS`; `HELMRS_BIN` (default target/release/helmrs) and
 //! `HELM_BIN` (default `$HELM_API_TEST_HELM`, else the cluster cache's helm v3.22.0) for the
 //! whole-process comparison, `BENCH_PROCESS_RUNS`
 //! (default 20) runs each.
@@ -273,8 +273,10 @@ fn main() {
         }
         let bytes: usize = rendered.values().map(String::len).sum();
         let render_ns = time(|| template_render::render(&processed, &values.values, &options).unwrap());
-        let cached_ns = time(|| template_render::render(&processed, &values.values, &cached).unwrap());
-        let whole_ns = if std::env::var_os("BENCH_RENDER_ONLY").is_some() {
+        let profiling = std::env::var_os("BENCH_RENDER_ONLY").is_some();
+        let cached_ns =
+            if profiling { 0 } else { time(|| template_render::render(&processed, &values.values, &cached).unwrap()) };
+        let whole_ns = if profiling {
             0
         } else {
             time(|| {

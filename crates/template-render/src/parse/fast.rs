@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::literal::{number_value, unquote, unquote_shared};
+use super::scratch::Scratch;
 use super::node::{
     Action, Branch, Chain, Command, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
@@ -30,6 +31,7 @@ pub(super) fn parse(
     functions: &dyn FunctionNames,
 ) -> Option<Vec<Tree>> {
     // The function map may make `break` or `continue` a function; the fast path takes neither.
+    let Scratch { nodes, cmds, args, names } = Scratch::take();
     let mut p = Fast {
         s: text.as_bytes(),
         text,
@@ -38,12 +40,20 @@ pub(super) fn parse(
         vars: vec!["$"],
         depth: 0,
         trees: Vec::new(),
-        nodes: Vec::new(),
-        cmds: Vec::new(),
-        args: Vec::new(),
-        names: Vec::new(),
+        nodes,
+        cmds,
+        args,
+        names,
     };
-    let (root, end) = p.items(true)?;
+    let parsed = p.items(true);
+    Scratch {
+        nodes: std::mem::take(&mut p.nodes),
+        cmds: std::mem::take(&mut p.cmds),
+        args: std::mem::take(&mut p.args),
+        names: std::mem::take(&mut p.names),
+    }
+    .keep();
+    let (root, end) = parsed?;
     if !matches!(end, Closer::Eof) {
         return None;
     }

@@ -4,6 +4,7 @@ mod fast;
 mod literal;
 pub(crate) mod node;
 mod parser;
+mod scratch;
 #[cfg(test)]
 mod tests;
 

@@ -2,10 +2,10 @@
 //! including its three-token lookahead, so that errors name the same token and line as Go.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
 
 use super::ParseOptions;
+use super::scratch::Scratch;
 use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
     Action, Branch, Chain, Command, Control, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
@@ -67,24 +67,6 @@ impl TreeState {
     }
 }
 
-/// The stacks a parse builds its lists on, kept by each thread between parses so that they
-/// grow once rather than in every file. A finished list leaves with `split_off`, which copies
-/// its items into a new allocation of exactly their number.
-#[derive(Default)]
-struct Scratch {
-    nodes: Vec<Node>,
-    cmds: Vec<Command>,
-    args: Vec<Operand>,
-    names: Vec<Name>,
-}
-
-/// The most items a kept scratch stack may hold room for; a larger one is dropped.
-const MAX_KEPT_SCRATCH: usize = 4096;
-
-thread_local! {
-    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
-}
-
 pub(super) struct Parser<'a> {
     lex: Lexer<'a>,
     functions: &'a dyn FunctionNames,
@@ -107,7 +89,7 @@ impl<'a> Parser<'a> {
     pub(super) fn new(parse_name: Arc<str>, text: &'a str, source: Arc<str>, options: &ParseOptions<'a>) -> Self {
         let mut lex = Lexer::new(text, options.left_delim, options.right_delim);
         lex.set_keywords(!options.functions.contains("break"), !options.functions.contains("continue"));
-        let Scratch { nodes, cmds, args, names } = SCRATCH.take();
+        let Scratch { nodes, cmds, args, names } = Scratch::take();
         Parser {
             lex,
             functions: options.functions,
@@ -127,22 +109,13 @@ impl<'a> Parser<'a> {
     /// Parses the whole file (Go's `Tree.Parse` on the top-level tree).
     pub(super) fn run(mut self) -> Result<Vec<Tree>> {
         let result = self.parse_file();
-        let mut scratch = Scratch {
+        Scratch {
             nodes: std::mem::take(&mut self.nodes),
             cmds: std::mem::take(&mut self.cmds),
             args: std::mem::take(&mut self.args),
             names: std::mem::take(&mut self.names),
-        };
-        // An error leaves the lists it was building behind.
-        scratch.nodes.clear();
-        scratch.cmds.clear();
-        scratch.args.clear();
-        scratch.names.clear();
-        if scratch.nodes.capacity().max(scratch.cmds.capacity()).max(scratch.args.capacity()) <= MAX_KEPT_SCRATCH
-            && scratch.names.capacity() <= MAX_KEPT_SCRATCH
-        {
-            SCRATCH.set(scratch);
         }
+        .keep();
         result.map(|()| self.trees)
     }
 
