@@ -87,7 +87,8 @@ pub(crate) fn push_integer(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+    // ASCII digits: pushed as they are, without a UTF-8 check.
+    out.extend(buf[i..].iter().map(|&d| char::from(d)));
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)`: `1e+06`, `0.0001`, `1.5e-05`, `NaN`, `+Inf`.

@@ -69,10 +69,10 @@ enum State {
 
 /// What the emitter learned about the current scalar (go-yaml's `scalar_data`).
 #[derive(Default, Debug, PartialEq, Eq)]
-struct ScalarData {
-    multiline: bool,
+pub(super) struct ScalarData {
+    pub(super) multiline: bool,
     flow_plain_allowed: bool,
-    block_plain_allowed: bool,
+    pub(super) block_plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
     style: Option<Style>,
@@ -669,7 +669,7 @@ fn last_char_start(value: &[u8], end: usize) -> Option<usize> {
 }
 
 /// go-yaml's `yaml_emitter_analyze_scalar`: which styles can hold the value.
-fn analyze_scalar(value: &[u8]) -> ScalarData {
+pub(super) fn analyze_scalar(value: &[u8]) -> ScalarData {
     if value.is_empty() {
         return ScalarData {
             multiline: false,

@@ -8,6 +8,7 @@
 mod compose;
 mod decode;
 mod emit;
+mod emit_block;
 mod error;
 mod gofmt;
 mod input;

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use crate::json::float_text::{format_g, format_json, push_integer, small_integer};
 use crate::yaml::YamlError;
 use crate::yaml::emit::{Event, Style, emit_document};
+use crate::yaml::emit_block::emit_block;
 use crate::yaml::key_order::sort_by_key_text;
 use crate::yaml::node::{Node, NodeView};
 use crate::yaml::plain::resolves_as_string;
@@ -28,7 +29,8 @@ pub(crate) fn to_string<N: Node>(value: &N) -> Result<String, YamlError> {
     if !reread_is_identity(value, 0) {
         reread::check(&value.to_value())?;
     }
-    Ok(emit_document(&events(value)))
+    let events = events(value);
+    Ok(emit_block(&events).unwrap_or_else(|| emit_document(&events)))
 }
 
 /// The first float `json.Marshal` refuses (NaN, infinities), in the order it writes the value.

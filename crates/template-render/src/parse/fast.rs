@@ -12,11 +12,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::literal::{number_value, unquote, unquote_shared};
-use super::scratch::Scratch;
 use super::node::{
     Action, Branch, Chain, Command, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
 };
+use super::scratch::Scratch;
 use crate::functions::FunctionNames;
 use crate::lex::scan_number_at;
 

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::ParseOptions;
-use super::scratch::Scratch;
 use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
     Action, Branch, Chain, Command, Control, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
 };
+use super::scratch::Scratch;
 use crate::error::ParseError;
 use crate::functions::FunctionNames;
 use crate::lex::{Lexer, Token, TokenKind};

@@ -623,10 +623,11 @@ fn quote_one(s: &str) -> String {
     if !s.is_ascii() {
         return go_quote(s);
     }
-    let mut out = String::with_capacity(s.len() + 2);
+    // Text that needs escapes (JSON, typically) has short runs between them: bytes are pushed
+    // one by one rather than copied in runs.
+    let mut out = String::with_capacity(s.len() + s.len() / 4 + 2);
     out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for b in s.bytes() {
         let escape: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -637,11 +638,12 @@ fn quote_one(s: &str) -> String {
             b'\r' => "\\r",
             b'\t' => "\\t",
             0x0b => "\\v",
-            0x20..=0x7e => continue,
+            0x20..=0x7e => {
+                out.push(char::from(b));
+                continue;
+            }
             _ => "",
         };
-        out.push_str(&s[start..i]);
-        start = i + 1;
         if escape.is_empty() {
             // Other control characters and DEL: `\xXX`.
             out.push_str("\\x");
@@ -651,7 +653,6 @@ fn quote_one(s: &str) -> String {
             out.push_str(escape);
         }
     }
-    out.push_str(&s[start..]);
     out.push('"');
     out
 }
