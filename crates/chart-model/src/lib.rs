@@ -17,5 +17,5 @@ pub mod strvals;
 pub mod value;
 pub mod yaml;
 
-pub use chart::{Chart, Dependency, File, Lock, Metadata};
+pub use chart::{Chart, Dependency, File, FileData, Lock, Metadata};
 pub use value::{Map, Value};

@@ -93,9 +93,9 @@ mod tests {
         chart.metadata.name = "demo".into();
         chart.metadata.version = "1.0.0".into();
         chart.metadata.api_version = "v2".into();
-        chart.raw.push(chart_model::File { name: "values.yaml".into(), data: b"a: 1\n".to_vec() });
-        chart.files.push(chart_model::File { name: "README.md".into(), data: b"# Demo".to_vec() });
-        chart.files.push(chart_model::File { name: "crds/a.yaml".into(), data: b"kind: CRD".to_vec() });
+        chart.raw.push(chart_model::File { name: "values.yaml".into(), data: b"a: 1\n".into() });
+        chart.files.push(chart_model::File { name: "README.md".into(), data: b"# Demo".into() });
+        chart.files.push(chart_model::File { name: "crds/a.yaml".into(), data: b"kind: CRD".into() });
         assert_eq!(
             show(&chart, ShowFormat::All).unwrap(),
             "apiVersion: v2\nname: demo\nversion: 1.0.0\n\n---\na: 1\n\n---\n# Demo\n---\nkind: CRD\n"

@@ -228,7 +228,7 @@ mod tests {
         chart.metadata.name = "demo".into();
         chart.metadata.version = "1.2.3".into();
         chart.metadata.app_version = "9".into();
-        chart.templates.push(chart_model::File { name: "templates/cm.yaml".into(), data: b"kind: ConfigMap".to_vec() });
+        chart.templates.push(chart_model::File { name: "templates/cm.yaml".into(), data: b"kind: ConfigMap".into() });
         let r = Release {
             name: "web".into(),
             namespace: "apps".into(),
@@ -312,9 +312,9 @@ mod tests {
 
     #[test]
     fn binary_files_are_base64() {
-        let f = chart_model::File { name: "x.bin".into(), data: vec![0xff, 0xfe] };
+        let f = chart_model::File { name: "x.bin".into(), data: vec![0xff, 0xfe].into() };
         assert_eq!(file(&f).data, "base64://4=");
-        let f = chart_model::File { name: "x.txt".into(), data: b"hi".to_vec() };
+        let f = chart_model::File { name: "x.txt".into(), data: b"hi".into() };
         assert_eq!(file(&f).data, "hi");
     }
 

@@ -15,7 +15,7 @@ mod validate;
 
 pub use chart::Chart;
 pub use dependency::Dependency;
-pub use file::File;
+pub use file::{File, FileData};
 pub use kube_version::IncompatibleKubeVersion;
 pub use lock::Lock;
 pub use metadata::{Maintainer, Metadata};

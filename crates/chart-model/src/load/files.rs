@@ -34,7 +34,7 @@ pub(crate) fn load_files(files: Vec<File>, options: &LoadOptions) -> Result<Char
             "Chart.yaml" => {}
             "Chart.lock" => chart.lock = lock(&f.data).map_err(|e| e.wrap("cannot load Chart.lock"))?,
             "values.yaml" => chart.values = values(&f.data).map_err(|e| e.wrap("cannot load values.yaml"))?,
-            "values.schema.json" => chart.schema = Some(f.data.clone()),
+            "values.schema.json" => chart.schema = Some(f.data.to_vec()),
             "requirements.yaml" => {
                 has_metadata = true;
                 decode_into(&f.data, &mut chart.metadata, &mut nulls)
@@ -83,7 +83,7 @@ pub(crate) fn load_files(files: Vec<File>, options: &LoadOptions) -> Result<Char
                     file.name
                 )));
             }
-            archive::archive_files(file.data.as_slice(), options).and_then(|fs| load_files(fs, options))
+            archive::archive_files(&file.data[..], options).and_then(|fs| load_files(fs, options))
         } else {
             let inner: Vec<File> = files
                 .into_iter()

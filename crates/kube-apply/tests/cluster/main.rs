@@ -364,11 +364,15 @@ async fn chart_crds_install_once_and_map() {
     };
     let mut sub = chart_model::Chart::default();
     sub.metadata.name = "sub".into();
-    sub.files.push(chart_model::File { name: "crds/gadget.yaml".into(), data: crd("Gadget", "gadgets").into_bytes() });
+    sub.files.push(chart_model::File {
+        name: "crds/gadget.yaml".into(),
+        data: crd("Gadget", "gadgets").into_bytes().into(),
+    });
     let mut top = chart_model::Chart::default();
     top.metadata.name = "top".into();
-    top.files.push(chart_model::File { name: "crds/thing.json".into(), data: crd("Thing", "things").into_bytes() });
-    top.files.push(chart_model::File { name: "crds/README.md".into(), data: b"not a crd".to_vec() });
+    top.files
+        .push(chart_model::File { name: "crds/thing.json".into(), data: crd("Thing", "things").into_bytes().into() });
+    top.files.push(chart_model::File { name: "crds/README.md".into(), data: b"not a crd".into() });
     top.dependencies.push(sub);
     let crds = kube_apply::crd_objects(&top);
     let names: Vec<&str> = crds.iter().map(|c| c.filename.as_str()).collect();

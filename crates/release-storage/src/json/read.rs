@@ -336,7 +336,7 @@ fn files(v: &Value, at: &str) -> Result<Vec<File>> {
                 file.name = string(v, &format!("{at}.name"))?;
             }
             if let Some(v) = f.get("data") {
-                file.data = bytes(v, &format!("{at}.data"))?.unwrap_or_default();
+                file.data = bytes(v, &format!("{at}.data"))?.unwrap_or_default().into();
             }
         }
         out.push(file);

@@ -18,7 +18,7 @@ pub struct Files(BTreeMap<String, Arc<[u8]>>);
 impl Files {
     /// The files of a chart.
     pub fn new(files: &[chart_model::File]) -> Files {
-        Files(files.iter().map(|f| (f.name.clone(), Arc::from(f.data.as_slice()))).collect())
+        Files(files.iter().map(|f| (f.name.clone(), f.data.shared())).collect())
     }
 
     fn get_bytes(&self, name: &str) -> &[u8] {

@@ -25,6 +25,10 @@ impl MapType for ValuesType {
     }
 
     fn method(&self, name: &str) -> Option<Signature> {
+        // Every field access on values asks: most keys are told apart by their first letter.
+        if !matches!(name.as_bytes().first(), Some(b'Y' | b'A' | b'T' | b'P' | b'E')) {
+            return None;
+        }
         Some(match name {
             "YAML" | "AsMap" => NO_ARGS,
             "Table" | "PathValue" => ONE_STRING,

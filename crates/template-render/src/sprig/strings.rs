@@ -59,8 +59,20 @@ pub(super) const FUNCTIONS: &[Function] = &[
 
 type R = Result<Value, FuncError>;
 
-fn ok(s: impl Into<String>) -> R {
-    Ok(Value::from(s.into()))
+/// A string result, in one allocation (a `&str` is not first made a `String`).
+fn ok(s: impl AsRef<str>) -> R {
+    Ok(Value::string(s.as_ref()))
+}
+
+/// `s`, which may be the string argument `i` itself: then that value is shared, not copied.
+fn same_or_new(a: &[Value], i: usize, s: &str) -> R {
+    if let Some(Value::String(arg)) = a.get(i)
+        && std::ptr::eq(arg.as_ptr(), s.as_ptr())
+        && arg.len() == s.len()
+    {
+        return Ok(a[i].clone());
+    }
+    ok(s)
 }
 
 /// Go's panic text for slicing a string out of range, as text/template reports it.
@@ -143,11 +155,11 @@ fn trunc(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     if c >= 0 && len > c {
         return ok(byte_slice(s, 0, c as usize));
     }
-    ok(s)
+    same_or_new(a, 1, s)
 }
 
 fn trim(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
-    ok(str(a, 0).trim_matches(u::is_space))
+    same_or_new(a, 0, str(a, 0).trim_matches(u::is_space))
 }
 
 fn upper(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
@@ -251,12 +263,12 @@ fn trim_all(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 
 fn trim_suffix(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     let s = str(a, 1);
-    ok(s.strip_suffix(str(a, 0)).unwrap_or(s))
+    same_or_new(a, 1, s.strip_suffix(str(a, 0)).unwrap_or(s))
 }
 
 fn trim_prefix(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     let s = str(a, 1);
-    ok(s.strip_prefix(str(a, 0)).unwrap_or(s))
+    same_or_new(a, 1, s.strip_prefix(str(a, 0)).unwrap_or(s))
 }
 
 /// Bytes read one by one as runes, as goutils does (bytes of multi-byte characters become Latin-1).
@@ -267,7 +279,7 @@ fn byte_runes(s: &str) -> impl Iterator<Item = char> + '_ {
 fn nospace(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     let s = str(a, 0);
     if !s.bytes().any(|b| u::is_space(char::from(b))) {
-        return ok(s);
+        return same_or_new(a, 0, s);
     }
     ok(byte_runes(s).filter(|c| !u::is_space(*c)).collect::<String>())
 }
@@ -703,7 +715,12 @@ fn nindent(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
 }
 
 fn replace(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
-    ok(str(a, 2).replace(str(a, 0), str(a, 1)))
+    let (old, s) = (str(a, 0), str(a, 2));
+    // Nothing to replace (an empty `old` matches everywhere): the argument itself.
+    if !old.is_empty() && !s.contains(old) {
+        return same_or_new(a, 2, s);
+    }
+    ok(s.replace(old, str(a, 1)))
 }
 
 fn plural(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
