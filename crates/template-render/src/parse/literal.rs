@@ -451,6 +451,40 @@ fn hex_float(mantissa_text: &[u8], exp: i64, neg: bool) -> f64 {
 
 /// The values of a number literal (Go's `newNumber`), or the parser's error message.
 pub fn number_value(text: &str, is_char: bool, is_complex: bool) -> Result<NumberValue, String> {
+    if !is_char
+        && !is_complex
+        && let Some(n) = small_decimal(text)
+    {
+        return Ok(n);
+    }
+    number_value_parsed(text, is_char, is_complex)
+}
+
+/// The values of the usual literal, a short decimal integer (`4`, `-1`, `63`): what the general
+/// parse gives, without it. Leading zeros (octal in Go) and separators are left to it.
+fn small_decimal(text: &str) -> Option<NumberValue> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let b = digits.as_bytes();
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let magnitude = b.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    let negative = digits.len() < text.len();
+    let int64 = if negative { -magnitude } else { magnitude };
+    Some(NumberValue {
+        is_int: true,
+        // A negative number is no uint64, except -0.
+        is_uint: !negative || magnitude == 0,
+        is_float: true,
+        is_complex: false,
+        int64,
+        uint64: if negative { 0 } else { magnitude.unsigned_abs() },
+        float64: int64 as f64,
+        complex: (0.0, 0.0),
+    })
+}
+
+fn number_value_parsed(text: &str, is_char: bool, is_complex: bool) -> Result<NumberValue, String> {
     let mut n = NumberValue::default();
     if is_char {
         let (rune, _, tail) = unquote_char(&text[1..], b'\'').map_err(str::to_owned)?;
@@ -560,6 +594,23 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_decimals_take_the_general_parses_values() {
+        let mut texts: Vec<String> =
+            ["0", "-0", "1", "-1", "9", "10", "63", "-63", "999999999999999999", "-999999999999999999"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+        texts.extend((0..2000).map(|i| (i * 7919 % 100_003).to_string()));
+        for t in &texts {
+            let fast = small_decimal(t).expect("a short decimal");
+            assert_eq!(Ok(fast), number_value_parsed(t, false, false), "{t}");
+        }
+        for t in ["007", "1_0", "0x1", "1.5", "1e3", "-", "", "1234567890123456789"] {
+            assert!(small_decimal(t).is_none(), "{t}");
+        }
+    }
+
     use super::*;
 
     #[test]

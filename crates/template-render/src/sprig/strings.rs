@@ -692,17 +692,17 @@ fn indent_str(prefix: &str, spaces: i64, s: &str) -> Result<String, FuncError> {
             owned.as_str()
         }
     };
-    let breaks = s.bytes().filter(|&b| b == b'\n').count();
+    let breaks = memchr::memchr_iter(b'\n', s.as_bytes()).count();
     let mut out = String::with_capacity(prefix.len() + s.len() + pad.len() * (breaks + 1));
     out.push_str(prefix);
     out.push_str(pad);
-    let mut rest = s;
-    while let Some(nl) = rest.bytes().position(|b| b == b'\n') {
-        out.push_str(&rest[..=nl]);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', s.as_bytes()) {
+        out.push_str(&s[start..=nl]);
         out.push_str(pad);
-        rest = &rest[nl + 1..];
+        start = nl + 1;
     }
-    out.push_str(rest);
+    out.push_str(&s[start..]);
     Ok(out)
 }
 
