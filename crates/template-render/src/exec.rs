@@ -136,7 +136,7 @@ impl TemplateSet {
 
     /// [`TemplateSet::add_tree`] for a tree shared with other sets (see [`crate::ParseCache`]).
     pub fn add_shared_tree(&mut self, tree: Arc<Tree>) {
-        if tree.is_empty() && self.trees.contains_key(&tree.name) {
+        if self.trees.contains_key(&tree.name) && tree.is_empty() {
             return;
         }
         self.trees.insert(tree.name.clone(), tree);

@@ -158,14 +158,16 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
         execute_all(&set, &collected, &jobs, threads)
     };
     let mut rendered = BTreeMap::new();
+    let mut collected = collected;
     for (&i, result) in jobs.iter().zip(results) {
-        let name = &collected[i].name;
+        // Each template runs once: its name moves into the result.
+        let name = std::mem::take(&mut collected[i].name);
         match result {
             Ok(out) => {
                 let out = if contains(&out, &NO_VALUE) { out.replace("<no value>", "") } else { out };
-                rendered.insert(name.clone(), out);
+                rendered.insert(name, out);
             }
-            Err(e) => return Err(Error::Render(cleanup_exec_error(name, &e))),
+            Err(e) => return Err(Error::Render(cleanup_exec_error(&name, &e))),
         }
     }
     Ok(rendered)
@@ -281,6 +283,15 @@ fn collect<'c>(
 
 /// Go's `path.Join` for a chart path and a template name (names are already clean).
 fn join_path(a: &str, b: &str) -> String {
+    let clean = |s: &str| !s.is_empty() && s.split('/').all(|part| !matches!(part, "" | "." | ".."));
+    if clean(a) && clean(b) {
+        // Nothing for `Join` to remove: the two joined by a slash.
+        let mut joined = String::with_capacity(a.len() + 1 + b.len());
+        joined.push_str(a);
+        joined.push('/');
+        joined.push_str(b);
+        return joined;
+    }
     let joined = format!("{a}/{b}");
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
