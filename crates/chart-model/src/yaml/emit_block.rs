@@ -81,67 +81,50 @@ impl Writer<'_, '_> {
         if indent / 2 > MAX_DEPTH {
             return None;
         }
-        match self.events.get(self.next)? {
-            Event::MappingStart => {
-                self.next += 1;
-                if self.events.get(self.next)? == &Event::MappingEnd {
-                    self.next += 1;
-                    self.out.push_str(if place == Place::Value { " {}" } else { "{}" });
-                    if place == Place::Top {
-                        self.newline();
-                    }
-                    return Some(());
-                }
-                if place == Place::Value {
-                    self.newline();
-                }
-                let mut first = true;
-                while self.events.get(self.next)? != &Event::MappingEnd {
-                    // The first key of an item's mapping goes on the item's line.
-                    if !(first && place == Place::Item) {
-                        self.indent(indent);
-                    }
-                    first = false;
-                    self.scalar(true)?;
-                    self.out.push(':');
-                    self.value(indent)?;
-                }
-                self.next += 1;
-                Some(())
+        let (mapping, end, empty) = match self.events.get(self.next)? {
+            Event::MappingStart => (true, Event::MappingEnd, "{}"),
+            Event::SequenceStart => (false, Event::SequenceEnd, "[]"),
+            _ => return None,
+        };
+        self.next += 1;
+        if *self.events.get(self.next)? == end {
+            // Empty: in flow style, on the line.
+            self.next += 1;
+            if place == Place::Value {
+                self.out.push(' ');
             }
-            Event::SequenceStart => {
-                self.next += 1;
-                if self.events.get(self.next)? == &Event::SequenceEnd {
-                    self.next += 1;
-                    self.out.push_str(if place == Place::Value { " []" } else { "[]" });
-                    if place == Place::Top {
-                        self.newline();
-                    }
-                    return Some(());
-                }
-                if place == Place::Value {
-                    self.newline();
-                }
-                let mut first = true;
-                while self.events.get(self.next)? != &Event::SequenceEnd {
-                    if !(first && place == Place::Item) {
-                        self.indent(indent);
-                    }
-                    first = false;
-                    self.out.push_str("- ");
-                    match self.events.get(self.next)? {
-                        Event::Scalar(..) => {
-                            self.scalar(false)?;
-                            self.newline();
-                        }
-                        _ => self.item(indent + 2)?,
-                    }
-                }
-                self.next += 1;
-                Some(())
+            self.out.push_str(empty);
+            if place == Place::Top {
+                self.newline();
             }
-            _ => None,
+            return Some(());
         }
+        if place == Place::Value {
+            self.newline();
+        }
+        let mut first = true;
+        while *self.events.get(self.next)? != end {
+            // The first entry of an item's collection goes on the item's line.
+            if !(first && place == Place::Item) {
+                self.indent(indent);
+            }
+            first = false;
+            if mapping {
+                self.scalar(true)?;
+                self.out.push(':');
+                self.value(indent)?;
+            } else {
+                self.out.push_str("- ");
+                if let Event::Scalar(..) = self.events.get(self.next)? {
+                    self.scalar(false)?;
+                    self.newline();
+                } else {
+                    self.collection(indent + 2, Place::Item)?;
+                }
+            }
+        }
+        self.next += 1;
+        Some(())
     }
 
     /// A mapping's value, after `key:`; the mapping's lines are indented by `indent`.
@@ -154,24 +137,15 @@ impl Writer<'_, '_> {
                 Some(())
             }
             // A sequence under a key is not indented; a mapping is.
-            Event::SequenceStart => self.collection_value(indent),
-            _ => self.collection_value(indent + 2),
+            Event::SequenceStart => self.collection(indent, Place::Value),
+            _ => self.collection(indent + 2, Place::Value),
         }
     }
 
-    fn collection_value(&mut self, indent: usize) -> Option<()> {
+    /// A collection as a mapping's value or a sequence item; its lines indented by `indent`.
+    fn collection(&mut self, indent: usize, place: Place) -> Option<()> {
         let empty = matches!(self.events.get(self.next + 1)?, Event::MappingEnd | Event::SequenceEnd);
-        self.node(indent, Place::Value)?;
-        if empty {
-            self.newline();
-        }
-        Some(())
-    }
-
-    /// A collection as a sequence item, after `- `; its further lines indented by `indent`.
-    fn item(&mut self, indent: usize) -> Option<()> {
-        let empty = matches!(self.events.get(self.next + 1)?, Event::MappingEnd | Event::SequenceEnd);
-        self.node(indent, Place::Item)?;
+        self.node(indent, place)?;
         if empty {
             self.newline();
         }

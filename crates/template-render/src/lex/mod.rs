@@ -171,7 +171,7 @@ const WORD_BYTES: [bool; 256] = {
 
 /// Whether an ASCII byte may be part of an identifier (`_`, letters, digits).
 #[inline]
-fn is_ascii_word(b: u8) -> bool {
+pub(crate) fn is_ascii_word(b: u8) -> bool {
     WORD_BYTES[usize::from(b)]
 }
 

@@ -8,17 +8,16 @@
 //! not give up, its trees are the exact parser's, positions included: the parser's tests run
 //! both on every test template and on random variants of them and compare the trees.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
-    Action, Branch, Chain, Command, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
-    TemplateCall, Text, Tree,
+    Action, Branch, Chain, Command, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit, TemplateCall, Text,
+    Tree,
 };
 use super::scratch::Scratch;
 use crate::functions::FunctionNames;
-use crate::lex::scan_number_at;
+use crate::lex::{is_ascii_word, scan_number_at};
 
 /// Deeper nesting (of controls or parentheses) is left to the exact parser, which limits it.
 const MAX_DEPTH: usize = 64;
@@ -31,7 +30,6 @@ pub(super) fn parse(
     functions: &dyn FunctionNames,
 ) -> Option<Vec<Tree>> {
     // The function map may make `break` or `continue` a function; the fast path takes neither.
-    let Scratch { nodes, cmds, args, names } = Scratch::take();
     let mut p = Fast {
         s: text.as_bytes(),
         text,
@@ -40,19 +38,10 @@ pub(super) fn parse(
         vars: vec!["$"],
         depth: 0,
         trees: Vec::new(),
-        nodes,
-        cmds,
-        args,
-        names,
+        scratch: Scratch::take(),
     };
     let parsed = p.items(true);
-    Scratch {
-        nodes: std::mem::take(&mut p.nodes),
-        cmds: std::mem::take(&mut p.cmds),
-        args: std::mem::take(&mut p.args),
-        names: std::mem::take(&mut p.names),
-    }
-    .keep();
+    std::mem::take(&mut p.scratch).keep();
     let (root, end) = parsed?;
     if !matches!(end, Closer::Eof) {
         return None;
@@ -77,10 +66,7 @@ struct Fast<'a> {
     trees: Vec<Tree>,
     /// Stacks the lists, pipelines, commands and paths under construction keep their items on;
     /// a finished one moves its items into one allocation of their number.
-    nodes: Vec<Node>,
-    cmds: Vec<Command>,
-    args: Vec<Operand>,
-    names: Vec<Name>,
+    scratch: Scratch,
 }
 
 /// What ends a list of nodes.
@@ -135,18 +121,6 @@ fn find_left_delim(s: &[u8]) -> Option<usize> {
     None
 }
 
-/// The bytes of identifiers, fields and variables (`_`, ASCII letters and digits), as a table.
-const WORD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c == b'_' || c.is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
 #[inline]
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -154,7 +128,7 @@ fn is_space(b: u8) -> bool {
 
 #[inline]
 fn is_word(b: u8) -> bool {
-    WORD[usize::from(b)]
+    is_ascii_word(b)
 }
 
 fn keyword(word: &str) -> Option<Keyword> {
@@ -237,7 +211,7 @@ impl<'a> Fast<'a> {
     /// Nodes up to `{{end}}`, `{{else}}` or (at the top) the end of the file, and the list's
     /// position: that of its first token.
     fn items(&mut self, top: bool) -> Option<(List, Closer)> {
-        let base = self.nodes.len();
+        let base = self.scratch.nodes.len();
         let mut list_pos = None;
         loop {
             let rest = &self.s[self.pos..];
@@ -252,14 +226,14 @@ impl<'a> Fast<'a> {
             }
             if end > self.pos {
                 list_pos.get_or_insert(self.pos);
-                self.nodes.push(Node::Text(Text { pos: self.pos, end }));
+                self.scratch.nodes.push(Node::Text(Text { pos: self.pos, end }));
             }
             let Some(x) = delim else {
                 if !top {
                     return None;
                 }
                 let pos = *list_pos.get_or_insert(self.s.len());
-                return Some((List { pos, nodes: self.nodes.split_off(base) }, Closer::Eof));
+                return Some((List { pos, nodes: self.scratch.nodes.split_off(base) }, Closer::Eof));
             };
             let inside = x + 2 + if left_trim { 2 } else { 0 };
             if self.s[inside..].starts_with(b"/*") {
@@ -269,11 +243,15 @@ impl<'a> Fast<'a> {
             list_pos.get_or_insert(x);
             self.pos = inside;
             match self.action(top)? {
-                Item::Node(n) => self.nodes.push(n),
+                Item::Node(n) => self.scratch.nodes.push(n),
                 Item::Nothing => {}
                 Item::End(end) => {
                     let pos = list_pos.unwrap_or(x);
-                    return if top { None } else { Some((List { pos, nodes: self.nodes.split_off(base) }, end)) };
+                    return if top {
+                        None
+                    } else {
+                        Some((List { pos, nodes: self.scratch.nodes.split_off(base) }, end))
+                    };
                 }
             }
         }
@@ -449,7 +427,7 @@ impl<'a> Fast<'a> {
     fn pipeline(&mut self, context: Context) -> Option<Pipe> {
         self.skip_space();
         let mut pipe = Pipe { pos: self.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
-        let base = self.cmds.len();
+        let base = self.scratch.cmds.len();
         while self.at(self.pos) == b'$' && context != Context::Paren {
             let at = self.pos;
             let (name, end) = self.variable_token()?;
@@ -513,9 +491,9 @@ impl<'a> Fast<'a> {
                 }
             }
             let cmd = self.command(context)?;
-            self.cmds.push(cmd);
+            self.scratch.cmds.push(cmd);
         }
-        pipe.cmds = self.cmds.split_off(base);
+        pipe.cmds = self.scratch.cmds.split_off(base);
         // Go's checkPipeline: something to run, and only the first command may be a constant.
         if pipe.cmds.is_empty() {
             return None;
@@ -535,11 +513,11 @@ impl<'a> Fast<'a> {
     /// Space-separated operands up to `|` (taken), `)` or the right delimiter (left).
     fn command(&mut self, context: Context) -> Option<Command> {
         let pos = self.pos;
-        let base = self.args.len();
+        let base = self.scratch.args.len();
         loop {
             self.skip_space();
             if let Some(operand) = self.operand()? {
-                self.args.push(operand);
+                self.scratch.args.push(operand);
             }
             // Go reads one token after an operand: a space (then another operand may follow),
             // `|`, `)` or the right delimiter; anything else is an error.
@@ -554,10 +532,10 @@ impl<'a> Fast<'a> {
                 _ => return None,
             }
         }
-        if self.args.len() == base {
+        if self.scratch.args.len() == base {
             return None;
         }
-        Some(Command { pos, args: self.args.split_off(base) })
+        Some(Command { pos, args: self.scratch.args.split_off(base) })
     }
 
     /// A term and the fields after it (Go's `operand`); `Some(None)` when no term starts here.
@@ -572,9 +550,9 @@ impl<'a> Fast<'a> {
         }
         // Fields right after the term: `.a.b`, `$x.a`, `(pipeline).a`.
         let chain_pos = self.pos;
-        let base = self.names.len();
+        let base = self.scratch.names.len();
         if let Term::Field(_, first) | Term::Variable(_, first) = &term {
-            self.names.push(first.clone());
+            self.scratch.names.push(first.clone());
         }
         while self.at(self.pos) == b'.' {
             let start = self.pos + 1;
@@ -582,10 +560,10 @@ impl<'a> Fast<'a> {
                 return None;
             }
             let (name, end) = self.word_at(start)?;
-            self.names.push(Name::new(name));
+            self.scratch.names.push(Name::new(name));
             self.pos = end;
         }
-        let names: Box<[Name]> = self.names.split_off(base).into_boxed_slice();
+        let names: Box<[Name]> = self.scratch.names.split_off(base).into_boxed_slice();
         Some(Some(match term {
             Term::Field(..) => Operand::Field(Path { pos: chain_pos, names }),
             Term::Variable(..) => Operand::Variable(Path { pos: chain_pos, names }),
@@ -674,18 +652,7 @@ impl<'a> Fast<'a> {
                     "true" | "false" => Operand::Bool(pos, name == "true"),
                     "nil" => Operand::Nil(pos),
                     _ if keyword(name).is_some() => return None,
-                    _ => {
-                        let (resolved, name) = if let Some((resolved, name)) = self.functions.resolve(name) {
-                            (Some(resolved), Cow::Borrowed(name))
-                        } else if let Some(name) = self.functions.static_name(name) {
-                            (None, Cow::Borrowed(name))
-                        } else if self.functions.contains(name) {
-                            (None, Cow::Owned(name.to_owned()))
-                        } else {
-                            return None;
-                        };
-                        Operand::Identifier(Identifier { pos, name, resolved })
-                    }
+                    _ => Operand::Identifier(super::identifier(self.functions, pos, name)?),
                 };
                 self.pos = end;
                 Term::Operand(operand)

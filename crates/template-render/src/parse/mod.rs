@@ -61,6 +61,21 @@ pub fn parse(name: &str, text: &str, options: &ParseOptions<'_>) -> Result<Vec<T
     parser::Parser::new(name, text, source, options).run()
 }
 
+/// The node for a function name, if the function set has it: resolved to its slot in a function
+/// map (one lookup in the usual case), lent by a static list, or copied for other name sets.
+fn identifier(functions: &dyn FunctionNames, pos: Pos, name: &str) -> Option<Identifier> {
+    let (resolved, name) = if let Some((resolved, name)) = functions.resolve(name) {
+        (Some(resolved), std::borrow::Cow::Borrowed(name))
+    } else if let Some(name) = functions.static_name(name) {
+        (None, std::borrow::Cow::Borrowed(name))
+    } else if functions.contains(name) {
+        (None, std::borrow::Cow::Owned(name.to_owned()))
+    } else {
+        return None;
+    };
+    Some(Identifier { pos, name, resolved })
+}
+
 fn default_delims(options: &ParseOptions<'_>) -> bool {
     matches!(options.left_delim, "" | "{{") && matches!(options.right_delim, "" | "}}")
 }

@@ -1,13 +1,12 @@
 //! The recursive-descent parser over the lexer's tokens, following Go's `parse.Tree` step by step,
 //! including its three-token lookahead, so that errors name the same token and line as Go.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::ParseOptions;
 use super::literal::{number_value, unquote, unquote_shared};
 use super::node::{
-    Action, Branch, Chain, Command, Control, Identifier, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
+    Action, Branch, Chain, Command, Control, List, Name, Node, Number, Operand, Path, Pipe, Pos, StringLit,
     TemplateCall, Text, Tree,
 };
 use super::scratch::Scratch;
@@ -79,17 +78,13 @@ pub(super) struct Parser<'a> {
     trees: Vec<Tree>,
     /// Scratch stacks: a list, pipeline, command or path under construction keeps its items on
     /// top of these and moves them into one allocation of the right size when it is done.
-    nodes: Vec<Node>,
-    cmds: Vec<Command>,
-    args: Vec<Operand>,
-    names: Vec<Name>,
+    scratch: Scratch,
 }
 
 impl<'a> Parser<'a> {
     pub(super) fn new(parse_name: Arc<str>, text: &'a str, source: Arc<str>, options: &ParseOptions<'a>) -> Self {
         let mut lex = Lexer::new(text, options.left_delim, options.right_delim);
         lex.set_keywords(!options.functions.contains("break"), !options.functions.contains("continue"));
-        let Scratch { nodes, cmds, args, names } = Scratch::take();
         Parser {
             lex,
             functions: options.functions,
@@ -99,23 +94,14 @@ impl<'a> Parser<'a> {
             vars: vec!["$"],
             nesting: 0,
             trees: Vec::new(),
-            nodes,
-            cmds,
-            args,
-            names,
+            scratch: Scratch::take(),
         }
     }
 
     /// Parses the whole file (Go's `Tree.Parse` on the top-level tree).
     pub(super) fn run(mut self) -> Result<Vec<Tree>> {
         let result = self.parse_file();
-        Scratch {
-            nodes: std::mem::take(&mut self.nodes),
-            cmds: std::mem::take(&mut self.cmds),
-            args: std::mem::take(&mut self.args),
-            names: std::mem::take(&mut self.names),
-        }
-        .keep();
+        std::mem::take(&mut self.scratch).keep();
         result.map(|()| self.trees)
     }
 
@@ -264,7 +250,7 @@ impl<'a> Parser<'a> {
     /// The top level of a file: like `item_list`, but also takes `{{define}}` and runs to EOF.
     fn parse_top(&mut self) -> Result<List> {
         let pos = self.peek().pos;
-        let base = self.nodes.len();
+        let base = self.scratch.nodes.len();
         while self.peek().kind != TokenKind::Eof {
             if self.peek().kind == TokenKind::LeftDelim {
                 let delim = self.next();
@@ -278,11 +264,11 @@ impl<'a> Parser<'a> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Item::Node(n) => self.nodes.push(n),
+                Item::Node(n) => self.scratch.nodes.push(n),
                 end => return Err(self.error(format!("unexpected {}", end.describe()))),
             }
         }
-        Ok(List { pos, nodes: self.nodes.split_off(base) })
+        Ok(List { pos, nodes: self.scratch.nodes.split_off(base) })
     }
 
     /// `{{define "name"}} ... {{end}}`, the keyword already read.
@@ -305,11 +291,11 @@ impl<'a> Parser<'a> {
     /// Nodes up to `{{end}}` or `{{else}}`, which is returned apart.
     fn item_list(&mut self) -> Result<(List, Item)> {
         let pos = self.peek_non_space().pos;
-        let base = self.nodes.len();
+        let base = self.scratch.nodes.len();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
-                Item::Node(n) => self.nodes.push(n),
-                end => return Ok((List { pos, nodes: self.nodes.split_off(base) }, end)),
+                Item::Node(n) => self.scratch.nodes.push(n),
+                end => return Ok((List { pos, nodes: self.scratch.nodes.split_off(base) }, end)),
             }
         }
         Err(self.error("unexpected EOF".to_owned()))
@@ -510,12 +496,12 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        let base = self.cmds.len();
+        let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             match token.kind {
                 k if k == end => {
-                    pipe.cmds = self.cmds.split_off(base);
+                    pipe.cmds = self.scratch.cmds.split_off(base);
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -533,7 +519,7 @@ impl<'a> Parser<'a> {
                 | TokenKind::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    self.cmds.push(cmd);
+                    self.scratch.cmds.push(cmd);
                 }
                 _ => return Err(self.unexpected(token, context)),
             }
@@ -559,11 +545,11 @@ impl<'a> Parser<'a> {
     /// Space-separated operands up to `|`, a right delimiter or a right paren.
     fn command(&mut self) -> Result<Command> {
         let pos = self.peek_non_space().pos;
-        let base = self.args.len();
+        let base = self.scratch.args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                self.args.push(operand);
+                self.scratch.args.push(operand);
             }
             let token = self.next();
             match token.kind {
@@ -574,15 +560,15 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        if self.args.len() == base {
+        if self.scratch.args.len() == base {
             return Err(self.error("empty command".to_owned()));
         }
-        Ok(Command { pos, args: self.args.split_off(base) })
+        Ok(Command { pos, args: self.scratch.args.split_off(base) })
     }
 
     /// A term followed by field accesses.
     fn operand(&mut self) -> Result<Option<Operand>> {
-        let base = self.names.len();
+        let base = self.scratch.names.len();
         let Some(term) = self.term()? else { return Ok(None) };
         let mut pos = match term {
             Term::Operand(_) => 0,
@@ -593,12 +579,12 @@ impl<'a> Parser<'a> {
             // A field or variable takes the fields after it into one list of names.
             while self.peek().kind == TokenKind::Field {
                 let token = self.next();
-                self.names.push(Name::new(self.text(token).get(1..).unwrap_or("")));
+                self.scratch.names.push(Name::new(self.text(token).get(1..).unwrap_or("")));
             }
         } else if let Term::Operand(node) = term {
             return Ok(Some(node));
         }
-        let names = self.names.split_off(base).into_boxed_slice();
+        let names = self.scratch.names.split_off(base).into_boxed_slice();
         Ok(Some(match term {
             Term::Field(_) => Operand::Field(Path { pos, names }),
             Term::Variable(_) => Operand::Variable(Path { pos, names }),
@@ -622,18 +608,10 @@ impl<'a> Parser<'a> {
         let operand = match token.kind {
             TokenKind::Identifier => {
                 let name = self.text(token);
-                // One lookup in the usual case: a function map resolves the name, a static list
-                // lends it; only other name sets are asked whether they contain it.
-                let (resolved, name) = if let Some((resolved, name)) = self.functions.resolve(name) {
-                    (Some(resolved), Cow::Borrowed(name))
-                } else if let Some(name) = self.functions.static_name(name) {
-                    (None, Cow::Borrowed(name))
-                } else if self.functions.contains(name) {
-                    (None, Cow::Owned(name.to_owned()))
-                } else {
+                let Some(identifier) = super::identifier(self.functions, pos, name) else {
                     return Err(self.error(format!("function {} not defined", go_quote(name))));
                 };
-                Operand::Identifier(Identifier { pos, name, resolved })
+                Operand::Identifier(identifier)
             }
             TokenKind::Dot => Operand::Dot(pos),
             TokenKind::Nil => Operand::Nil(pos),
@@ -642,12 +620,12 @@ impl<'a> Parser<'a> {
                 if !self.vars[self.st.vars_base..].contains(&name) {
                     return Err(self.error(format!("undefined variable {}", go_quote(name))));
                 }
-                self.names.push(Name::new(name));
+                self.scratch.names.push(Name::new(name));
                 return Ok(Some(Term::Variable(pos)));
             }
             TokenKind::Field => {
                 let name = self.text(token).get(1..).unwrap_or("");
-                self.names.push(Name::new(name));
+                self.scratch.names.push(Name::new(name));
                 return Ok(Some(Term::Field(pos)));
             }
             TokenKind::Bool => Operand::Bool(pos, self.text(token) == "true"),
