@@ -38,7 +38,7 @@ enum Node {
     Scalar(String, Style),
     /// A sequence.
     Seq(Vec<Node>),
-    /// A mapping, keys sorted.
+    /// A mapping: a map's keys sorted, a struct's fields in order.
     Map(Vec<(String, Node)>),
 }
 
@@ -92,7 +92,16 @@ fn node(v: &Value, depth: usize) -> Option<Node> {
                     Some(Node::Seq(o.elements()?.iter().map(|e| node(e, depth + 1)).collect::<Option<_>>()?))
                 }
                 Kind::Map => map_node(o.fields().into_iter().map(|(k, v)| (k.into_owned(), v)).collect(), depth),
-                // Structs: v3 would use lower-cased field names; this port writes their JSON form.
+                // A struct (or a pointer to one): v3 writes every field, in declaration order, under
+                // its lower-cased Go name (the structs here have no yaml tags); an embedded struct
+                // is a field like any other.
+                Kind::Struct | Kind::Pointer if !o.fields().is_empty() => Some(Node::Map(
+                    o.fields()
+                        .into_iter()
+                        .map(|(k, v)| Some((k.to_lowercase(), node(&v, depth + 1)?)))
+                        .collect::<Option<_>>()?,
+                )),
+                // Others (a semver version...) write themselves as text, as their JSON form reads.
                 _ => node(&Value::from(&crate::helm::to_chart_value(v)?), depth + 1),
             }
         }
