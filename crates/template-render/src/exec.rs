@@ -15,6 +15,7 @@ use crate::parse::{
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
 use crate::scope::{Dot, Frame, Index, Slot, Val, VarRef};
+use crate::shared_map::same_str;
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
 /// Counters shared by nested executions (see [`CallContext::counter`]).
@@ -352,11 +353,6 @@ fn operand_pos(op: &Operand) -> Pos {
     }
 }
 
-/// Whether two variable names are equal: they are a few bytes long, so a loop beats a `memcmp` call.
-fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
 /// Follows field names through maps never written, borrowing: the value at the end of the
 /// path, or `None` as soon as a step is anything else (a missing key, a written map, not a map),
 /// which the general path then evaluates with Go's rules.
@@ -497,7 +493,7 @@ impl<'t> State<'t> {
 
     /// The variable, borrowed where it is stored; `dot` is where it is read, for the ranges around.
     fn var_ref<'a>(&'a self, name: &str, dot: Dot<'a>) -> Option<VarRef<'a>> {
-        let (_, slot) = self.vars[self.base..].iter().rev().find(|(n, _)| same_name(n, name))?;
+        let (_, slot) = self.vars[self.base..].iter().rev().find(|(n, _)| same_str(n, name))?;
         slot.get(dot.frames)
     }
 
@@ -519,7 +515,7 @@ impl<'t> State<'t> {
 
     fn set_var(&mut self, name: &str, value: Val) -> Result<()> {
         for (n, v) in self.vars[self.base..].iter_mut().rev() {
-            if same_name(n, name) {
+            if same_str(n, name) {
                 *v = Slot::Val(value);
                 return Ok(());
             }

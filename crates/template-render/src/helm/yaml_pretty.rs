@@ -95,13 +95,19 @@ fn node(v: &Value, depth: usize) -> Option<Node> {
                 // A struct (or a pointer to one): v3 writes every field, in declaration order, under
                 // its lower-cased Go name (the structs here have no yaml tags); an embedded struct
                 // is a field like any other.
-                Kind::Struct | Kind::Pointer if !o.fields().is_empty() => Some(Node::Map(
-                    o.fields()
-                        .into_iter()
-                        .map(|(k, v)| Some((k.to_lowercase(), node(&v, depth + 1)?)))
-                        .collect::<Option<_>>()?,
-                )),
                 // Others (a semver version...) write themselves as text, as their JSON form reads.
+                Kind::Struct | Kind::Pointer => {
+                    let fields = o.fields();
+                    if fields.is_empty() {
+                        return node(&Value::from(&crate::helm::to_chart_value(v)?), depth + 1);
+                    }
+                    Some(Node::Map(
+                        fields
+                            .into_iter()
+                            .map(|(k, v)| Some((k.to_lowercase(), node(&v, depth + 1)?)))
+                            .collect::<Option<_>>()?,
+                    ))
+                }
                 _ => node(&Value::from(&crate::helm::to_chart_value(v)?), depth + 1),
             }
         }

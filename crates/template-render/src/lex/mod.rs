@@ -143,7 +143,7 @@ const RIGHT_COMMENT: &[u8] = b"*/";
 const TRIM_MARKER_LEN: usize = 2;
 
 #[inline]
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
@@ -703,7 +703,7 @@ pub(crate) fn scan_number_at(src: &str, pos: &mut usize) -> bool {
 }
 
 /// The first index of `needle` in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     let Some(&first) = needle.first() else { return Some(0) };
     let mut from = 0;
     while let Some(i) = find_byte(&haystack[from..], first) {
@@ -716,21 +716,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// The width of the blocks [`find_byte`] tests at once.
-const BLOCK: usize = 16;
-
-/// The first index of `byte` in `haystack`, testing whole blocks before looking inside one.
+/// The first index of `byte` in `haystack` (vectorised).
 #[inline]
 fn find_byte(haystack: &[u8], byte: u8) -> Option<usize> {
-    let mut blocks = haystack.chunks_exact(BLOCK);
-    let mut offset = 0;
-    for block in &mut blocks {
-        if block.iter().fold(false, |found, &b| found | (b == byte)) {
-            break;
-        }
-        offset += BLOCK;
-    }
-    haystack[offset..].iter().position(|&b| b == byte).map(|i| offset + i)
+    memchr::memchr(byte, haystack)
 }
 
 /// Whether `s` starts with `delim`: the usual two-byte delimiters compared inline.

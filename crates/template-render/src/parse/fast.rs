@@ -17,7 +17,7 @@ use super::node::{
 };
 use super::scratch::Scratch;
 use crate::functions::FunctionNames;
-use crate::lex::{is_ascii_word, scan_number_at};
+use crate::lex::{find, is_ascii_word, is_space, scan_number_at};
 
 /// Deeper nesting (of controls or parentheses) is left to the exact parser, which limits it.
 const MAX_DEPTH: usize = 64;
@@ -29,10 +29,11 @@ pub(super) fn parse(
     source: &Arc<str>,
     functions: &dyn FunctionNames,
 ) -> Option<Vec<Tree>> {
-    // The function map may make `break` or `continue` a function; the fast path takes neither.
     let mut p = Fast {
         s: text.as_bytes(),
         text,
+        parse_name: name,
+        source,
         pos: 0,
         functions,
         vars: vec!["$"],
@@ -46,18 +47,16 @@ pub(super) fn parse(
     if !matches!(end, Closer::Eof) {
         return None;
     }
-    p.add(name.clone(), root, name, source)?;
-    // Defines were added as they ended; they need the file's name and text too.
-    for t in &mut p.trees {
-        t.parse_name = name.clone();
-        t.source = source.clone();
-    }
+    p.add(name.clone(), root)?;
     Some(p.trees)
 }
 
 struct Fast<'a> {
     s: &'a [u8],
     text: &'a str,
+    /// The file's name and shared text, which every tree of it holds.
+    parse_name: &'a Arc<str>,
+    source: &'a Arc<str>,
     pos: usize,
     functions: &'a dyn FunctionNames,
     /// The variables in scope in the tree being parsed.
@@ -107,30 +106,13 @@ enum Context {
     Paren,
 }
 
-/// Where `{{` first starts in `s`.
-#[inline]
-fn find_left_delim(s: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b'{', &s[from..]) {
-        let at = from + i;
-        if s.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+/// Whether a field name may start with the byte (a digit after `.` makes a number).
+fn starts_name(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
 }
 
-#[inline]
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-#[inline]
-fn is_word(b: u8) -> bool {
-    is_ascii_word(b)
-}
-
+/// The keyword a word is. `break` and `continue` (which a function map may make functions)
+/// are left to the exact parser with `block`.
 fn keyword(word: &str) -> Option<Keyword> {
     Some(match word {
         "if" => Keyword::If,
@@ -150,10 +132,16 @@ impl<'a> Fast<'a> {
         self.s.get(i).copied().unwrap_or(0)
     }
 
-    fn skip_space(&mut self) {
-        while self.pos < self.s.len() && is_space(self.s[self.pos]) {
-            self.pos += 1;
+    /// Where the run of spaces at `i` ends.
+    fn space_end(&self, mut i: usize) -> usize {
+        while i < self.s.len() && is_space(self.s[i]) {
+            i += 1;
         }
+        i
+    }
+
+    fn skip_space(&mut self) {
+        self.pos = self.space_end(self.pos);
     }
 
     /// Whether a right delimiter starts at the position: `}}`, or `-}}` after a space (a trim
@@ -196,7 +184,7 @@ impl<'a> Fast<'a> {
     /// The ASCII word at `i` (letters, digits, `_`) and where it ends, when a terminator ends it.
     fn word_at(&self, i: usize) -> Option<(&'a str, usize)> {
         let mut end = i;
-        while end < self.s.len() && is_word(self.s[end]) {
+        while end < self.s.len() && is_ascii_word(self.s[end]) {
             end += 1;
         }
         // A letter beyond ASCII would continue the word: the exact parser's.
@@ -215,7 +203,7 @@ impl<'a> Fast<'a> {
         let mut list_pos = None;
         loop {
             let rest = &self.s[self.pos..];
-            let delim = find_left_delim(rest).map(|x| self.pos + x);
+            let delim = find(rest, b"{{").map(|x| self.pos + x);
             let text_end = delim.unwrap_or(self.s.len());
             let left_trim = delim.is_some_and(|x| self.at(x + 2) == b'-' && is_space(self.at(x + 3)));
             let mut end = text_end;
@@ -351,7 +339,7 @@ impl<'a> Fast<'a> {
         Some(Branch { pos: pipe.pos, pipe, list, else_list })
     }
 
-    /// A quoted or raw string at the position: its span and text (`unquote` gives the text).
+    /// The end of the quoted or raw string at the position (`unquote` gives its text).
     fn string_token(&self) -> Option<usize> {
         let quote = self.at(self.pos);
         let mut i = self.pos + 1;
@@ -406,18 +394,16 @@ impl<'a> Fast<'a> {
         if !matches!(end, Closer::End) {
             return None;
         }
-        // The file's name and text are set when the file is done.
-        let placeholder: Arc<str> = Arc::from("");
-        self.add(Arc::from(name), root, &placeholder, &placeholder)
+        self.add(Arc::from(name), root)
     }
 
     /// Adds a tree; a name met twice (which Go resolves by emptiness, or refuses) is the exact
     /// parser's.
-    fn add(&mut self, name: Arc<str>, root: List, parse_name: &Arc<str>, source: &Arc<str>) -> Option<()> {
+    fn add(&mut self, name: Arc<str>, root: List) -> Option<()> {
         if self.trees.iter().any(|t| t.name == name) {
             return None;
         }
-        self.trees.push(Tree { name, parse_name: parse_name.clone(), source: source.clone(), root });
+        self.trees.push(Tree { name, parse_name: self.parse_name.clone(), source: self.source.clone(), root });
         Some(())
     }
 
@@ -431,10 +417,7 @@ impl<'a> Fast<'a> {
         while self.at(self.pos) == b'$' && context != Context::Paren {
             let at = self.pos;
             let (name, end) = self.variable_token()?;
-            let mut after = end;
-            while after < self.s.len() && is_space(self.s[after]) {
-                after += 1;
-            }
+            let after = self.space_end(end);
             let rest = &self.s[after..];
             let declared = if rest.starts_with(b":=") {
                 Some((false, 2))
@@ -460,10 +443,7 @@ impl<'a> Fast<'a> {
                 }
                 // The second variable must be declared too.
                 let (_, end) = self.variable_token()?;
-                let mut after = end;
-                while after < self.s.len() && is_space(self.s[after]) {
-                    after += 1;
-                }
+                let after = self.space_end(end);
                 if !self.s[after..].starts_with(b":=") && !self.s[after..].starts_with(b"=") {
                     return None;
                 }
@@ -498,13 +478,7 @@ impl<'a> Fast<'a> {
         if pipe.cmds.is_empty() {
             return None;
         }
-        let constant = |c: &Command| {
-            matches!(
-                c.args.first(),
-                Some(Operand::Bool(..) | Operand::Dot(_) | Operand::Nil(_) | Operand::Number(_) | Operand::String(_))
-            )
-        };
-        if pipe.cmds.iter().skip(1).any(constant) {
+        if pipe.cmds.iter().skip(1).any(Command::starts_with_constant) {
             return None;
         }
         Some(pipe)
@@ -556,7 +530,7 @@ impl<'a> Fast<'a> {
         }
         while self.at(self.pos) == b'.' {
             let start = self.pos + 1;
-            if !(self.at(start).is_ascii_alphabetic() || self.at(start) == b'_') {
+            if !starts_name(self.at(start)) {
                 return None;
             }
             let (name, end) = self.word_at(start)?;
@@ -574,15 +548,16 @@ impl<'a> Fast<'a> {
         }))
     }
 
-    /// `$` or `$name`, checked to be in scope: its text and end.
+    /// The variable (`$` or `$name`) at the position: its text and end. Whether it is in scope
+    /// is the caller's to check.
     fn variable_token(&self) -> Option<(&'a str, usize)> {
-        let (_, end) = if self.at_terminator(self.pos + 1) {
-            ("", self.pos + 1)
+        let name = self.pos + 1;
+        let end = if self.at_terminator(name) {
+            name
+        } else if is_ascii_word(self.at(name)) {
+            self.word_at(name)?.1
         } else {
-            if !is_word(self.at(self.pos + 1)) {
-                return None;
-            }
-            self.word_at(self.pos + 1)?
+            return None;
         };
         Some((&self.text[self.pos..end], end))
     }
@@ -611,7 +586,7 @@ impl<'a> Fast<'a> {
                     self.pos = pos + 1;
                     Term::Operand(Operand::Dot(pos))
                 } else {
-                    if !(self.at(pos + 1).is_ascii_alphabetic() || self.at(pos + 1) == b'_') {
+                    if !starts_name(self.at(pos + 1)) {
                         return None;
                     }
                     let (name, end) = self.word_at(pos + 1)?;
@@ -646,7 +621,7 @@ impl<'a> Fast<'a> {
                 self.depth -= 1;
                 Term::Operand(Operand::Pipe(Box::new(pipe?)))
             }
-            b if b.is_ascii_alphabetic() || b == b'_' => {
+            b if starts_name(b) => {
                 let (name, end) = self.word_at(pos)?;
                 let operand = match name {
                     "true" | "false" => Operand::Bool(pos, name == "true"),

@@ -594,23 +594,6 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn short_decimals_take_the_general_parses_values() {
-        let mut texts: Vec<String> =
-            ["0", "-0", "1", "-1", "9", "10", "63", "-63", "999999999999999999", "-999999999999999999"]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
-        texts.extend((0..2000).map(|i| (i * 7919 % 100_003).to_string()));
-        for t in &texts {
-            let fast = small_decimal(t).expect("a short decimal");
-            assert_eq!(Ok(fast), number_value_parsed(t, false, false), "{t}");
-        }
-        for t in ["007", "1_0", "0x1", "1.5", "1e3", "-", "", "1234567890123456789"] {
-            assert!(small_decimal(t).is_none(), "{t}");
-        }
-    }
-
     use super::*;
 
     #[test]
@@ -648,5 +631,22 @@ mod tests {
         assert_eq!(unquote(r#""\'""#), Err(INVALID_SYNTAX));
         assert_eq!(unquote(r#""\400""#), Err(INVALID_SYNTAX));
         assert_eq!(unquote(r#""\uD800""#), Err(INVALID_SYNTAX));
+    }
+
+    #[test]
+    fn short_decimals_take_the_general_parses_values() {
+        let mut texts: Vec<String> =
+            ["0", "-0", "1", "-1", "9", "10", "63", "-63", "999999999999999999", "-999999999999999999"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+        texts.extend((0..2000).map(|i| (i * 7919 % 100_003).to_string()));
+        for t in &texts {
+            let fast = small_decimal(t).expect("a short decimal");
+            assert_eq!(Ok(fast), number_value_parsed(t, false, false), "{t}");
+        }
+        for t in ["007", "1_0", "0x1", "1.5", "1e3", "-", "", "1234567890123456789"] {
+            assert!(small_decimal(t).is_none(), "{t}");
+        }
     }
 }

@@ -164,6 +164,17 @@ pub struct Command {
     pub args: Vec<Operand>,
 }
 
+impl Command {
+    /// Whether the command starts with a constant (Go's non-executable operands: a bool, dot,
+    /// nil, a number or a string), which only a pipeline's first command may.
+    pub(crate) fn starts_with_constant(&self) -> bool {
+        matches!(
+            self.args.first(),
+            Some(Operand::Bool(..) | Operand::Dot(_) | Operand::Nil(_) | Operand::Number(_) | Operand::String(_))
+        )
+    }
+}
+
 /// One operand of a command.
 #[derive(Clone, Debug)]
 pub enum Operand {

@@ -532,10 +532,7 @@ impl<'a> Parser<'a> {
         }
         // Only the first command of a pipeline may start with a non-executable operand.
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if matches!(
-                c.args.first(),
-                Some(Operand::Bool(..) | Operand::Dot(_) | Operand::Nil(_) | Operand::Number(_) | Operand::String(_))
-            ) {
+            if c.starts_with_constant() {
                 return Err(self.error(format!("non executable command in pipeline stage {}", i + 1)));
             }
         }

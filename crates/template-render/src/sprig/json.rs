@@ -168,7 +168,6 @@ fn write_map<'a>(
     Ok(())
 }
 
-/// Go's JSON string escaping.
 /// The bytes `write_string` stops at: ASCII bytes that need an escape, and 0xE2, which starts
 /// U+2028 and U+2029 (escaped as in Go) among other characters.
 const fn stops(html: bool) -> [bool; 256] {
@@ -192,6 +191,7 @@ const fn stops(html: bool) -> [bool; 256] {
 const STOPS: [bool; 256] = stops(false);
 const STOPS_HTML: [bool; 256] = stops(true);
 
+/// Go's JSON string escaping.
 fn write_string(out: &mut String, s: &str, escape_html: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let stops = if escape_html { &STOPS_HTML } else { &STOPS };
