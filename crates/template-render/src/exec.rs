@@ -201,6 +201,7 @@ impl TemplateSet {
             counters: std::mem::take(counters),
             arg_pool: Vec::new(),
             scratch: String::new(),
+            out_pool: Vec::new(),
         };
         state.vars.push(("$", Slot::Val(Val::concrete(data.clone()))));
         let result = state.walk_list(Dot { v: data, iface: false, frames: None }, &tree.root, out);
@@ -235,6 +236,20 @@ impl<'t> CallContext<'_, 't> {
         let state = &mut *self.state;
         stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, &mut out))?;
         Ok(out)
+    }
+
+    /// [`CallContext::execute_template`] as a string value, written into a buffer this
+    /// execution keeps for the next call.
+    pub fn execute_template_value(&mut self, name: &str, dot: &Value) -> Result<Value, Error> {
+        let set: &'t TemplateSet = self.state.set;
+        let Some(tree) = set.trees.get(name) else { return Err(set.no_template(name)) };
+        let mut out = self.state.out_pool.pop().unwrap_or_else(|| String::with_capacity(NESTED_OUTPUT_CAPACITY));
+        let state = &mut *self.state;
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, &mut out));
+        let value = result.map(|()| Value::string(&out));
+        out.clear();
+        self.state.out_pool.push(out);
+        value
     }
 
     /// Executes a tree of another set (such as a clone of this one extended by `tpl`) into a
@@ -339,6 +354,8 @@ struct State<'t> {
     counters: Counters,
     arg_pool: Vec<Vec<Value>>,
     scratch: String,
+    /// Buffers that templates executed from functions wrote into, kept for the next ones.
+    out_pool: Vec<String>,
 }
 
 fn operand_pos(op: &Operand) -> Pos {

@@ -88,14 +88,22 @@ fn reread_is_identity<N: Node>(value: &N, depth: usize) -> bool {
 }
 
 /// The encoder's events for `value`, after the JSON round trip; map keys in
-/// go-yaml's order. Keeps its own stack, so depth costs no native stack.
+/// go-yaml's order. Keeps its own stack, so depth costs no native stack; the sorted
+/// entries of the maps being written share one buffer.
 fn events<N: Node>(value: &N) -> Vec<Event<'_>> {
-    enum Frame<'a, N: Node> {
+    enum Frame<'a, N: Node + 'a> {
         List(N::Items<'a>),
-        Map(std::vec::IntoIter<(&'a str, &'a N)>),
+        /// The map's entries are `entries[start..end]` of the shared buffer, those from
+        /// `next` still to write.
+        Map {
+            start: usize,
+            next: usize,
+            end: usize,
+        },
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
     let mut stack: Vec<Frame<'_, N>> = Vec::new();
+    let mut entries: Vec<(&str, &N)> = Vec::new();
     let mut next = Some(value);
     loop {
         if let Some(v) = next.take() {
@@ -104,11 +112,12 @@ fn events<N: Node>(value: &N) -> Vec<Event<'_>> {
                     out.push(Event::SequenceStart);
                     stack.push(Frame::List(items));
                 }
-                NodeView::Map(entries) => {
+                NodeView::Map(map) => {
                     out.push(Event::MappingStart);
-                    let mut entries: Vec<(&str, &N)> = entries.collect();
-                    sort_by_key_text(&mut entries, |e| e.0);
-                    stack.push(Frame::Map(entries.into_iter()));
+                    let start = entries.len();
+                    entries.extend(map);
+                    sort_by_key_text(&mut entries[start..], |e| e.0);
+                    stack.push(Frame::Map { start, next: start, end: entries.len() });
                 }
                 scalar => out.push(scalar_event(scalar)),
             }
@@ -122,16 +131,18 @@ fn events<N: Node>(value: &N) -> Vec<Event<'_>> {
                     stack.pop();
                 }
             },
-            Some(Frame::Map(entries)) => match entries.next() {
-                Some((key, item)) => {
-                    out.push(string_event(Cow::Borrowed(key)));
-                    next = Some(item);
-                }
-                None => {
-                    out.push(Event::MappingEnd);
-                    stack.pop();
-                }
-            },
+            Some(Frame::Map { next: i, end, .. }) if *i < *end => {
+                let (key, item) = entries[*i];
+                *i += 1;
+                out.push(string_event(Cow::Borrowed(key)));
+                next = Some(item);
+            }
+            Some(&mut Frame::Map { start, .. }) => {
+                // The maps nested in this one, whose entries came after its own, are done.
+                out.push(Event::MappingEnd);
+                stack.pop();
+                entries.truncate(start);
+            }
         }
     }
     out

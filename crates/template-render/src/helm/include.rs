@@ -24,9 +24,9 @@ pub(super) fn include(ctx: &mut CallContext<'_, '_>, a: &[Value]) -> Result<Valu
         ctx.add_to_counter(name, -1);
         return Err(format!("rendering template has a nested reference name: {name}: unable to execute template"));
     }
-    let result = ctx.execute_template(name, &dot(&a[1]));
+    let result = ctx.execute_template_value(name, &dot(&a[1]));
     ctx.add_to_counter(name, -1);
-    result.map(Value::from).map_err(|e| e.to_string())
+    result.map_err(|e| e.to_string())
 }
 
 /// `tpl TEXT DATA`: TEXT parsed into a copy of the calling set (so it may use and add

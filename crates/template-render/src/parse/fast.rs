@@ -339,10 +339,13 @@ impl<'a> Fast<'a> {
         Some(Branch { pos: pipe.pos, pipe, list, else_list })
     }
 
-    /// The end of the quoted or raw string at the position (`unquote` gives its text).
-    fn string_token(&self) -> Option<usize> {
+    /// The end of the quoted or raw string at the position (`unquote` gives its text), and
+    /// whether unquoting has anything to change (a backslash, or in a raw string a carriage
+    /// return); without one, the text is the span between the quotes.
+    fn string_token(&self) -> Option<(usize, bool)> {
         let quote = self.at(self.pos);
         let mut i = self.pos + 1;
+        let mut escaped = false;
         match quote {
             b'"' => loop {
                 match self.s.get(i)? {
@@ -350,14 +353,18 @@ impl<'a> Fast<'a> {
                         if matches!(self.s.get(i + 1), None | Some(b'\n')) {
                             return None;
                         }
+                        escaped = true;
                         i += 2;
                     }
                     b'\n' => return None,
-                    b'"' => return Some(i + 1),
+                    b'"' => return Some((i + 1, escaped)),
                     _ => i += 1,
                 }
             },
-            b'`' => Some(memchr::memchr(b'`', &self.s[i..])? + i + 1),
+            b'`' => {
+                let end = memchr::memchr(b'`', &self.s[i..])? + i;
+                Some((end + 1, memchr::memchr(b'\r', &self.s[i..end]).is_some()))
+            }
             _ => None,
         }
     }
@@ -366,7 +373,7 @@ impl<'a> Fast<'a> {
     fn template(&mut self) -> Option<Node> {
         self.skip_space();
         let pos = self.pos;
-        let end = self.string_token()?;
+        let (end, _) = self.string_token()?;
         let name = unquote(&self.text[pos..end]).ok()?;
         self.pos = end;
         self.skip_space();
@@ -383,7 +390,7 @@ impl<'a> Fast<'a> {
     fn define(&mut self) -> Option<()> {
         self.skip_space();
         let pos = self.pos;
-        let end = self.string_token()?;
+        let (end, _) = self.string_token()?;
         let name = unquote(&self.text[pos..end]).ok()?;
         self.pos = end;
         self.expect_right_delim()?;
@@ -567,8 +574,12 @@ impl<'a> Fast<'a> {
         let b = self.at(pos);
         let term = match b {
             b'"' | b'`' => {
-                let end = self.string_token()?;
-                let text = unquote_shared(&self.text[pos..end]).ok()?;
+                let (end, escaped) = self.string_token()?;
+                let text = if escaped {
+                    unquote_shared(&self.text[pos..end]).ok()?
+                } else {
+                    Arc::from(&self.text[pos + 1..end - 1])
+                };
                 self.pos = end;
                 Term::Operand(Operand::String(StringLit { pos, end, text }))
             }

@@ -9,6 +9,7 @@ mod chart_object;
 mod cleanup;
 mod files;
 mod glob;
+mod keys;
 pub mod objects;
 mod parse_cache;
 mod values_type;
@@ -26,6 +27,7 @@ use crate::helm::{HelmHost, Lookup};
 use crate::parse::ParseOptions;
 use crate::registry::FuncMap;
 use crate::value::{Map, SharedMap, Value};
+use keys::KEYS;
 
 pub use capabilities::{Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HelmVersion, KubeVersion};
 pub use chart_object::ChartObject;
@@ -214,12 +216,12 @@ struct Collected<'c> {
 
 fn release_value(r: &ReleaseOptions) -> Value {
     let mut m = Map::new();
-    m.insert(Arc::from("Name"), Value::string(&r.name));
-    m.insert(Arc::from("Namespace"), Value::string(&r.namespace));
-    m.insert(Arc::from("IsUpgrade"), Value::Bool(r.is_upgrade));
-    m.insert(Arc::from("IsInstall"), Value::Bool(!r.is_upgrade));
-    m.insert(Arc::from("Revision"), Value::Int(r.revision));
-    m.insert(Arc::from("Service"), Value::string("Helm"));
+    m.insert(KEYS.name.clone(), Value::string(&r.name));
+    m.insert(KEYS.namespace.clone(), Value::string(&r.namespace));
+    m.insert(KEYS.is_upgrade.clone(), Value::Bool(r.is_upgrade));
+    m.insert(KEYS.is_install.clone(), Value::Bool(!r.is_upgrade));
+    m.insert(KEYS.revision.clone(), Value::Int(r.revision));
+    m.insert(KEYS.service.clone(), Value::string("Helm"));
     Value::map(m)
 }
 
@@ -257,12 +259,12 @@ fn collect<'c>(
         subcharts.insert(Arc::from(child.name()), sub);
     }
     let mut dot = Map::new();
-    dot.insert(Arc::from("Chart"), Value::object(ChartObject::new(&chart.metadata, is_root)));
-    dot.insert(Arc::from("Files"), Value::object(Files::new(&chart.files)));
-    dot.insert(Arc::from("Release"), common.release.clone());
-    dot.insert(Arc::from("Capabilities"), common.capabilities.clone());
-    dot.insert(Arc::from("Values"), values);
-    dot.insert(Arc::from("Subcharts"), Value::map(subcharts));
+    dot.insert(KEYS.chart.clone(), Value::object(ChartObject::new(&chart.metadata, is_root)));
+    dot.insert(KEYS.files.clone(), Value::object(Files::new(&chart.files)));
+    dot.insert(KEYS.release.clone(), common.release.clone());
+    dot.insert(KEYS.capabilities.clone(), common.capabilities.clone());
+    dot.insert(KEYS.values.clone(), values);
+    dot.insert(KEYS.subcharts.clone(), Value::map(subcharts));
     let dot = Arc::new(SharedMap::new(dot));
     let base_path: Arc<str> = Arc::from(format!("{full_path}/templates"));
     let library = chart.metadata.chart_type.eq_ignore_ascii_case("library");
@@ -378,8 +380,8 @@ fn files_mention_writer(chart: &Chart) -> bool {
 
 fn template_value(t: &Collected<'_>) -> Value {
     let mut template = Map::new();
-    template.insert(Arc::from("Name"), Value::string(&t.name));
-    template.insert(Arc::from("BasePath"), Value::String(t.base_path.clone()));
+    template.insert(KEYS.name.clone(), Value::string(&t.name));
+    template.insert(KEYS.base_path.clone(), Value::String(t.base_path.clone()));
     values_type::values_map(template)
 }
 
@@ -388,7 +390,7 @@ fn execute_in_order(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usiz
     let mut results = Vec::with_capacity(jobs.len());
     for &i in jobs {
         let t = &collected[i];
-        t.dot.insert(Arc::from("Template"), template_value(t));
+        t.dot.insert(KEYS.template.clone(), template_value(t));
         let result = set.execute(&t.name, &Value::Map(t.dot.clone()));
         let failed = result.is_err();
         results.push(result);
@@ -401,7 +403,7 @@ fn execute_in_order(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usiz
 
 fn execute_one(set: &TemplateSet, t: &Collected<'_>, template: Value) -> Result<String> {
     let mut dot = t.dot.snapshot();
-    dot.insert(Arc::from("Template"), template);
+    dot.insert(KEYS.template.clone(), template);
     set.execute(&t.name, &values_type::values_map(dot))
 }
 
@@ -447,7 +449,7 @@ fn execute_all(set: &TemplateSet, collected: &[Collected<'_>], jobs: &[usize], t
     for (k, &i) in jobs.iter().enumerate().rev() {
         let dot = &collected[i].dot;
         if !done.iter().any(|d| Arc::ptr_eq(d, dot)) {
-            dot.insert(Arc::from("Template"), templates[k].clone());
+            dot.insert(KEYS.template.clone(), templates[k].clone());
             done.push(dot);
         }
     }

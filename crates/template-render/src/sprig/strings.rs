@@ -619,8 +619,30 @@ fn quote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
     ok(parts.join(" "))
 }
 
-/// `strconv.Quote(s)`. ASCII text (the usual, JSON included) is escaped here, in runs, with
-/// the escapes `strconv.Quote` uses for ASCII; other text goes through [`go_quote`].
+/// What `strconv.Quote` writes for an ASCII byte after a backslash: 0 for a byte written as
+/// it is, `x` for one written `\xXX`, else the letter of its escape.
+const QUOTE_ESCAPES: [u8; 128] = {
+    let mut t = [b'x'; 128];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = 0;
+        b += 1;
+    }
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[0x07] = b'a';
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[0x0b] = b'v';
+    t
+};
+
+/// `strconv.Quote(s)`. ASCII text (the usual, JSON included) is escaped here, copying the runs
+/// between escapes, with the escapes `strconv.Quote` uses for ASCII; other text goes through
+/// [`go_quote`].
 fn quote_one(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     // Most strings need no escape: one check over the bytes (vectorised), one copy.
@@ -635,38 +657,28 @@ fn quote_one(s: &str) -> String {
     if !s.is_ascii() {
         return go_quote(s);
     }
-    // Text that needs escapes (JSON, typically) has short runs between them: bytes are pushed
-    // one by one rather than copied in runs.
-    let mut out = String::with_capacity(s.len() + s.len() / 4 + 2);
-    out.push('"');
-    for b in s.bytes() {
-        let escape: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x07 => "\\a",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x0b => "\\v",
-            0x20..=0x7e => {
-                out.push(char::from(b));
-                continue;
-            }
-            _ => "",
-        };
-        if escape.is_empty() {
-            // Other control characters and DEL: `\xXX`.
-            out.push_str("\\x");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(escape);
+    let bytes = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(s.len() + s.len() / 4 + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = QUOTE_ESCAPES[usize::from(b & 0x7f)];
+        if escape == 0 {
+            continue;
         }
+        out.extend_from_slice(&bytes[start..i]);
+        if escape == b'x' {
+            // Other control characters and DEL.
+            out.extend_from_slice(&[b'\\', b'x', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        } else {
+            out.extend_from_slice(&[b'\\', escape]);
+        }
+        start = i + 1;
     }
-    out.push('"');
-    out
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn squote(_: &mut CallContext<'_, '_>, a: &[Value]) -> R {
