@@ -18,6 +18,7 @@ pub mod registry;
 pub mod render;
 mod scope;
 mod shared_map;
+pub mod sorted_map;
 pub mod sprig;
 pub mod value;
 

@@ -8,15 +8,15 @@
 //! evaluating a template, calling a function or locking another map that could be the same one
 //! (`merge $d $d`); take what is needed, drop the guard, then go on.
 
-use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::sorted_map::SortedMap;
 use crate::value::{Signature, Value};
 
 /// The entries of a Go map. Keys are shared so that ranging over a map hands them out without copying.
-pub type Map = BTreeMap<Arc<str>, Value>;
+pub type Map = SortedMap<Arc<str>, Value>;
 
 /// Up to this many entries, [`find`] scans rather than searches.
 const SCAN_MAX: usize = 16;

@@ -1,7 +1,6 @@
 //! Template values as chart-model's YAML writer reads them, so that `toYaml` of plain data
 //! (the usual `.Values` subtree) is written without first being copied into chart values.
 
-use std::collections::btree_map;
 use std::sync::Arc;
 
 use chart_model::yaml::{Node, NodeView};
@@ -22,7 +21,7 @@ pub(super) fn is_plain(v: &Value) -> bool {
 }
 
 type Entries<'a> =
-    std::iter::Map<btree_map::Iter<'a, Arc<str>, Value>, fn((&'a Arc<str>, &'a Value)) -> (&'a str, &'a Value)>;
+    std::iter::Map<crate::sorted_map::Iter<'a, Arc<str>, Value>, fn((&'a Arc<str>, &'a Value)) -> (&'a str, &'a Value)>;
 
 fn entry<'a>((key, value): (&'a Arc<str>, &'a Value)) -> (&'a str, &'a Value) {
     (key, value)
