@@ -18,18 +18,10 @@ use crate::value::{Signature, Value};
 /// The entries of a Go map. Keys are shared so that ranging over a map hands them out without copying.
 pub type Map = SortedMap<Arc<str>, Value>;
 
-/// Up to this many entries, [`find`] scans rather than searches.
-const SCAN_MAX: usize = 16;
-
-/// The value of `key` in `map`. Maps of a few keys (nearly all) are scanned comparing lengths
-/// first and bytes in a loop, which beats the ordered search's `memcmp` call for every key it
-/// passes.
+/// The value of `key` in `map`.
 #[inline]
 pub fn find<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    if map.len() > SCAN_MAX {
-        return map.get(key);
-    }
-    map.iter().find(|(k, _)| same_str(k, key)).map(|(_, v)| v)
+    map.get(key)
 }
 
 /// Whether two short strings (names, keys) are equal: lengths first, then a byte loop, which

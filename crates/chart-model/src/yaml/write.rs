@@ -160,7 +160,7 @@ fn scalar_event<'a, N: Node>(value: NodeView<'a, N>) -> Event<'a> {
         }
         NodeView::Float(f) => plain(Cow::Owned(number_after_round_trip(f))),
         // go-yaml's reader folds NEL line breaks in the JSON text; other text reads back as it is.
-        NodeView::String(s) if s.contains(reread::NEL) => string_event(Cow::Owned(reread::fold(s))),
+        NodeView::String(s) if !s.is_ascii() && s.contains(reread::NEL) => string_event(Cow::Owned(reread::fold(s))),
         NodeView::String(s) => string_event(Cow::Borrowed(s)),
         // Containers are handled by the caller.
         NodeView::List(_) | NodeView::Map(_) => plain(Cow::Borrowed("")),
