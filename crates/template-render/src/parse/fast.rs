@@ -497,9 +497,7 @@ impl<'a> Fast<'a> {
         let base = self.scratch.args.len();
         loop {
             self.skip_space();
-            if let Some(operand) = self.operand()? {
-                self.scratch.args.push(operand);
-            }
+            self.operand()?;
             // Go reads one token after an operand: a space (then another operand may follow),
             // `|`, `)` or the right delimiter; anything else is an error.
             match self.at(self.pos) {
@@ -519,22 +517,62 @@ impl<'a> Fast<'a> {
         Some(Command { pos, args: self.scratch.args.split_off(base) })
     }
 
-    /// A term and the fields after it (Go's `operand`); `Some(None)` when no term starts here.
-    fn operand(&mut self) -> Option<Option<Operand>> {
-        let Some(term) = self.term()? else { return Some(None) };
+    /// A term and the fields after it (Go's `operand`), pushed onto the operand stack;
+    /// `Some(false)` when no term starts here. Operands are built where they are stored, not
+    /// handed back through returns: moving them costs more than building them.
+    fn operand(&mut self) -> Option<bool> {
+        let pos = self.pos;
+        match self.at(pos) {
+            b'$' => {
+                let (name, end) = self.variable_token()?;
+                if !self.vars.contains(&name) {
+                    return None;
+                }
+                self.pos = end;
+                self.path(pos, name, true)?;
+                return Some(true);
+            }
+            b'.' if starts_name(self.at(pos + 1)) => {
+                let (name, end) = self.word_at(pos + 1)?;
+                self.pos = end;
+                self.path(pos, name, false)?;
+                return Some(true);
+            }
+            _ => {}
+        }
+        if !self.term()? {
+            return Some(false);
+        }
         if self.at(self.pos) != b'.' {
-            return Some(Some(match term {
-                Term::Field(pos, name) => Operand::Field(Path { pos, names: Box::new([name]) }),
-                Term::Variable(pos, name) => Operand::Variable(Path { pos, names: Box::new([name]) }),
-                Term::Operand(op) => op,
-            }));
+            return Some(true);
         }
-        // Fields right after the term: `.a.b`, `$x.a`, `(pipeline).a`.
+        // Fields right after a parenthesised pipeline: `(pipeline).a.b`.
         let chain_pos = self.pos;
-        let base = self.scratch.names.len();
-        if let Term::Field(_, first) | Term::Variable(_, first) = &term {
-            self.scratch.names.push(first.clone());
-        }
+        let Some(node @ Operand::Pipe(_)) = self.scratch.args.pop() else { return None };
+        let fields = self.fields(self.scratch.names.len())?;
+        self.scratch.args.push(Operand::Chain(Box::new(Chain { pos: chain_pos, node, fields })));
+        Some(true)
+    }
+
+    /// Pushes the field path or variable whose first name (`first`, at `pos`) was read, with
+    /// the fields right after it (`.a.b`, `$x.a`).
+    fn path(&mut self, pos: Pos, first: &str, variable: bool) -> Option<()> {
+        let (pos, names): (Pos, Box<[Name]>) = if self.at(self.pos) == b'.' {
+            let chain_pos = self.pos;
+            let base = self.scratch.names.len();
+            self.scratch.names.push(Name::new(first));
+            (chain_pos, self.fields(base)?)
+        } else {
+            (pos, Box::new([Name::new(first)]))
+        };
+        let path = Path { pos, names };
+        self.scratch.args.push(if variable { Operand::Variable(path) } else { Operand::Field(path) });
+        Some(())
+    }
+
+    /// The names of the fields at the position (`.a.b`) after those on the name stack from
+    /// `base`.
+    fn fields(&mut self, base: usize) -> Option<Box<[Name]>> {
         while self.at(self.pos) == b'.' {
             let start = self.pos + 1;
             if !starts_name(self.at(start)) {
@@ -544,15 +582,7 @@ impl<'a> Fast<'a> {
             self.scratch.names.push(Name::new(name));
             self.pos = end;
         }
-        let names: Box<[Name]> = self.scratch.names.split_off(base).into_boxed_slice();
-        Some(Some(match term {
-            Term::Field(..) => Operand::Field(Path { pos: chain_pos, names }),
-            Term::Variable(..) => Operand::Variable(Path { pos: chain_pos, names }),
-            Term::Operand(node @ Operand::Pipe(_)) => {
-                Operand::Chain(Box::new(Chain { pos: chain_pos, node, fields: names }))
-            }
-            Term::Operand(_) => return None,
-        }))
+        Some(self.scratch.names.split_off(base).into_boxed_slice())
     }
 
     /// The variable (`$` or `$name`) at the position: its text and end. Whether it is in scope
@@ -569,10 +599,12 @@ impl<'a> Fast<'a> {
         Some((&self.text[self.pos..end], end))
     }
 
-    fn term(&mut self) -> Option<Option<Term>> {
+    /// A term other than a field or variable, pushed onto the operand stack; `Some(false)` when
+    /// none starts here.
+    fn term(&mut self) -> Option<bool> {
         let pos = self.pos;
         let b = self.at(pos);
-        let term = match b {
+        let operand = match b {
             b'"' | b'`' => {
                 let (end, escaped) = self.string_token()?;
                 let text = if escaped {
@@ -581,33 +613,22 @@ impl<'a> Fast<'a> {
                     Arc::from(&self.text[pos + 1..end - 1])
                 };
                 self.pos = end;
-                Term::Operand(Operand::String(StringLit { pos, end, text }))
+                Operand::String(StringLit { pos, end, text })
             }
-            b'$' => {
-                let (name, end) = self.variable_token()?;
-                if !self.vars.contains(&name) {
-                    return None;
-                }
-                self.pos = end;
-                Term::Variable(pos, Name::new(name))
-            }
+            // A variable out of place (`$x` where `operand` does not look), or a field whose
+            // name does not start as a name: the exact parser's.
+            b'$' => return None,
             b'.' if self.at(pos + 1).is_ascii_digit() => return None,
             b'.' => {
-                if self.at_terminator(pos + 1) {
-                    self.pos = pos + 1;
-                    Term::Operand(Operand::Dot(pos))
-                } else {
-                    if !starts_name(self.at(pos + 1)) {
-                        return None;
-                    }
-                    let (name, end) = self.word_at(pos + 1)?;
-                    self.pos = end;
-                    Term::Field(pos, Name::new(name))
+                if !self.at_terminator(pos + 1) {
+                    return None;
                 }
+                self.pos = pos + 1;
+                Operand::Dot(pos)
             }
             b'0'..=b'9' | b'-' | b'+' => {
                 if self.at_right_delim().is_some() {
-                    return Some(None);
+                    return Some(false);
                 }
                 let mut end = pos;
                 if !scan_number_at(self.text, &mut end) || matches!(self.at(end), b'+' | b'-') {
@@ -620,7 +641,7 @@ impl<'a> Fast<'a> {
                 }
                 let value = number_value(text, false, false).ok()?;
                 self.pos = end;
-                Term::Operand(Operand::Number(Box::new(Number { pos, end, value })))
+                Operand::Number(Box::new(Number { pos, end, value }))
             }
             b'(' => {
                 if self.depth >= MAX_DEPTH {
@@ -630,7 +651,7 @@ impl<'a> Fast<'a> {
                 self.pos = pos + 1;
                 let pipe = self.pipeline(Context::Paren);
                 self.depth -= 1;
-                Term::Operand(Operand::Pipe(Box::new(pipe?)))
+                Operand::Pipe(Box::new(pipe?))
             }
             b if starts_name(b) => {
                 let (name, end) = self.word_at(pos)?;
@@ -641,17 +662,11 @@ impl<'a> Fast<'a> {
                     _ => Operand::Identifier(super::identifier(self.functions, pos, name)?),
                 };
                 self.pos = end;
-                Term::Operand(operand)
+                operand
             }
-            _ => return Some(None),
+            _ => return Some(false),
         };
-        Some(Some(term))
+        self.scratch.args.push(operand);
+        Some(true)
     }
-}
-
-/// What `term` found: an operand, or the first name of a field or variable path.
-enum Term {
-    Operand(Operand),
-    Field(Pos, Name),
-    Variable(Pos, Name),
 }

@@ -86,7 +86,7 @@ fn path_value(map: &SharedMap, path: &str) -> Result<Value, String> {
     let (key, parents) = parts.split_last().ok_or_else(|| no_value(path))?;
     let holder =
         if parents.is_empty() { map.snapshot() } else { table(map, &parents.join(".")).map_err(|_| no_value(key))? };
-    match holder.get(*key) {
+    match holder.get(key) {
         Some(v) if !is_table(v) => Ok(v.clone()),
         _ => Err(no_value(key)),
     }
