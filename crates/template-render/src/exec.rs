@@ -14,7 +14,7 @@ use crate::parse::{
 };
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
-use crate::scope::{Dot, Frame, Index, Slot, Val, VarRef};
+use crate::scope::{Dot, Frame, Held, Index, Slot, Val, VarRef};
 use crate::shared_map::same_str;
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
@@ -399,7 +399,7 @@ fn stored_prefix(start: &Value, names: &[Name]) -> Option<(usize, Val)> {
         v = next;
         steps += 1;
     }
-    (steps > 0).then(|| (steps, Val { v: v.clone(), iface: true }))
+    (steps > 0).then(|| (steps, Val { v: v.clone(), iface: Held::Interface }))
 }
 
 /// The value of a pipeline that is only dot or a field path on it, borrowed from dot (see [`stored_path`]).
@@ -725,7 +725,7 @@ impl<'t> State<'t> {
         let decl = &r.pipe.decl;
         if !decl.is_empty() {
             if r.pipe.is_assign {
-                let elem = Val { v: elem.clone(), iface };
+                let elem = Val { v: elem.clone(), iface: Held::from(iface) };
                 if decl.len() > 1 {
                     self.set_var(&decl[0].names[0], index.to_val())?;
                     self.set_var(&decl[1].names[0], elem)?;
@@ -930,7 +930,7 @@ impl<'t> State<'t> {
         if matches!(v.v, Value::Nil) {
             v.v = Value::Invalid;
         }
-        v.iface = false;
+        v.iface = Held::Concrete;
         Ok(v)
     }
 
@@ -1186,10 +1186,10 @@ impl<'t> State<'t> {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
                 return match m.get(name) {
-                    Some(v) => Ok(Val { v: v.clone(), iface: true }),
+                    Some(v) => Ok(Val { v: v.clone(), iface: Held::Interface }),
                     None => match missing_key {
                         MissingKey::Invalid => Ok(Val::concrete(Value::Invalid)),
-                        MissingKey::Zero => Ok(Val { v: Value::Nil, iface: true }),
+                        MissingKey::Zero => Ok(Val { v: Value::Nil, iface: Held::Interface }),
                         MissingKey::Error => Err(self.error(format!("map has no entry for key {}", go_quote(name)))),
                     },
                 };
@@ -1222,7 +1222,7 @@ impl<'t> State<'t> {
                             Some(v) => Ok(Val::concrete(v)),
                             None => match missing_key {
                                 MissingKey::Invalid => Ok(Val::concrete(Value::Invalid)),
-                                MissingKey::Zero => Ok(Val { v: Value::Nil, iface: true }),
+                                MissingKey::Zero => Ok(Val { v: Value::Nil, iface: Held::Interface }),
                                 MissingKey::Error => {
                                     Err(self.error(format!("map has no entry for key {}", go_quote(name))))
                                 }

@@ -15,27 +15,43 @@ use crate::value::Value;
 #[derive(Clone, Debug)]
 pub(crate) struct Val {
     pub(crate) v: Value,
-    pub(crate) iface: bool,
+    pub(crate) iface: Held,
+}
+
+/// Whether a [`Val`] is held in an `interface{}`. A whole word rather than a `bool`: a value
+/// then moves as four words, where a byte after the value made the compiler move the end of
+/// a `Val` in odd-sized pieces, and the loads that followed stalled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub(crate) enum Held {
+    Concrete = 0,
+    Interface = 1,
+}
+
+impl From<bool> for Held {
+    fn from(iface: bool) -> Held {
+        if iface { Held::Interface } else { Held::Concrete }
+    }
 }
 
 impl Val {
     pub(crate) fn concrete(v: Value) -> Val {
-        Val { v, iface: false }
+        Val { v, iface: Held::Concrete }
     }
 
     /// The value as dot, outside any range.
     pub(crate) fn as_dot(&self) -> Dot<'_> {
-        Dot { v: &self.v, iface: self.iface, frames: None }
+        Dot { v: &self.v, iface: self.iface == Held::Interface, frames: None }
     }
 
     /// The value as dot inside the ranges of `frames`.
     pub(crate) fn dot_within<'a>(&'a self, frames: Option<&'a Frame<'a>>) -> Dot<'a> {
-        Dot { v: &self.v, iface: self.iface, frames }
+        Dot { v: &self.v, iface: self.iface == Held::Interface, frames }
     }
 
     /// The type Go's reflection shows for it.
     pub(crate) fn type_name(&self) -> String {
-        if self.iface || matches!(self.v, Value::Nil) {
+        if self.iface == Held::Interface || matches!(self.v, Value::Nil) {
             "interface {}".to_owned()
         } else {
             self.v.type_name().into_owned()
@@ -54,7 +70,7 @@ pub(crate) struct Dot<'a> {
 
 impl Dot<'_> {
     pub(crate) fn to_val(self) -> Val {
-        Val { v: self.v.clone(), iface: self.iface }
+        Val { v: self.v.clone(), iface: self.iface.into() }
     }
 }
 
@@ -129,7 +145,7 @@ impl Slot {
     /// The variable's value, resolved through the frames of the dot it is read under.
     pub(crate) fn get<'a>(&'a self, frames: Option<&'a Frame<'a>>) -> Option<VarRef<'a>> {
         match self {
-            Slot::Val(v) => Some(VarRef::Value(&v.v, v.iface)),
+            Slot::Val(v) => Some(VarRef::Value(&v.v, v.iface == Held::Interface)),
             Slot::Elem(depth) => Frame::at(frames, *depth).map(|f| VarRef::Value(f.elem, f.iface)),
             Slot::Index(depth) => Frame::at(frames, *depth).map(|f| f.index.var_ref()),
         }
@@ -156,7 +172,7 @@ impl<'a> VarRef<'a> {
     /// A copy of the value (cheap: values are shared).
     pub(crate) fn to_val(self) -> Val {
         match self {
-            VarRef::Value(v, iface) => Val { v: v.clone(), iface },
+            VarRef::Value(v, iface) => Val { v: v.clone(), iface: iface.into() },
             VarRef::Int(i) => Val::concrete(Value::Int(i)),
             VarRef::Key(k) => Val::concrete(Value::String(k.clone())),
         }
