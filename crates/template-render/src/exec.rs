@@ -1246,9 +1246,11 @@ impl<'t> State<'t> {
         args: &'t [Operand],
         final_: Option<Val>,
     ) -> Result<Val> {
-        let (sig, builtin) = match &callee {
-            Callee::Function(f, b) => (f.sig, *b),
-            Callee::Method(_, sig) | Callee::MapMethod(_, _, sig) => (*sig, false),
+        // Borrowed, not copied: a copy of the signature is stored and loaded in odd-sized
+        // pieces, which stalls.
+        let (sig, builtin): (&Signature, bool) = match &callee {
+            Callee::Function(f, b) => (&f.sig, *b),
+            Callee::Method(_, sig) | Callee::MapMethod(_, _, sig) => (sig, false),
         };
         let num_in = args.len() + usize::from(final_.is_some());
         let num_fixed = sig.params.len();
