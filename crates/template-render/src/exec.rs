@@ -1423,14 +1423,14 @@ impl<'t> State<'t> {
                 Operand::Number(num) if num.value.is_int => Ok(match typ {
                     GoType::Int => Value::Int(num.value.int64),
                     GoType::Int64 => Value::Int64(num.value.int64),
-                    GoType::Named(name, _) => crate::value::Scalar::int(name, num.value.int64),
+                    GoType::Named(t) => crate::value::Scalar::int(t.name, num.value.int64),
                     _ => Value::Int(num.value.int64),
                 }),
                 _ => Err(self.error(format!("expected integer; found {}", found(self)))),
             },
             Kind::Uint => match n {
                 Operand::Number(num) if num.value.is_uint => Ok(match typ {
-                    GoType::Named(name, _) => crate::value::Scalar::uint(name, num.value.uint64),
+                    GoType::Named(t) => crate::value::Scalar::uint(t.name, num.value.uint64),
                     _ => crate::value::Scalar::uint("uint", num.value.uint64),
                 }),
                 _ => Err(self.error(format!("expected unsigned integer; found {}", found(self)))),

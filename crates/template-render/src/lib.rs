@@ -28,4 +28,4 @@ pub use functions::{FunctionNames, HELM_FUNCTIONS};
 pub use parse::{ParseOptions, Tree, parse};
 pub use registry::{FuncError, FuncImpl, FuncMap, Function, Resolved};
 pub use render::{ParseCache, RenderOptions, render, render_chart};
-pub use value::{GoType, Kind, Map, Object, Scalar, SharedMap, Signature, Value};
+pub use value::{GoType, Kind, Map, NamedType, Object, Scalar, SharedMap, Signature, Value};

@@ -92,7 +92,17 @@ pub enum GoType {
     /// `map[string]interface{}`.
     Map,
     /// Another named type, such as `[]string` or `*chart.Metadata`; only values of exactly that type are accepted.
-    Named(&'static str, Kind),
+    Named(&'static NamedType),
+}
+
+/// A named Go type: its name and kind. Held by reference in [`GoType`], which then stays two
+/// words: types are passed with every argument of every call.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NamedType {
+    /// The name as Go prints it.
+    pub name: &'static str,
+    /// Its kind.
+    pub kind: Kind,
 }
 
 impl GoType {
@@ -108,7 +118,7 @@ impl GoType {
             GoType::String => "string",
             GoType::List => "[]interface {}",
             GoType::Map => "map[string]interface {}",
-            GoType::Named(name, _) => name,
+            GoType::Named(t) => t.name,
         }
     }
 
@@ -123,7 +133,7 @@ impl GoType {
             GoType::String => Kind::String,
             GoType::List => Kind::Slice,
             GoType::Map => Kind::Map,
-            GoType::Named(_, kind) => *kind,
+            GoType::Named(t) => t.kind,
         }
     }
 
@@ -144,7 +154,7 @@ impl GoType {
             GoType::String => Value::String(Arc::from("")),
             GoType::List => Value::Object(Arc::new(NilOf("[]interface {}", Kind::Slice))),
             GoType::Map => Value::Object(Arc::new(NilOf("map[string]interface {}", Kind::Map))),
-            GoType::Named(name, kind) => Value::Object(Arc::new(NilOf(name, *kind))),
+            GoType::Named(t) => Value::Object(Arc::new(NilOf(t.name, t.kind))),
         }
     }
 

@@ -17,7 +17,10 @@ pub static VALUES: ValuesType = ValuesType;
 
 const NO_ARGS: Signature = Signature { params: &[], variadic: None };
 const ONE_STRING: Signature = Signature { params: &[GoType::String], variadic: None };
-const WRITER: Signature = Signature { params: &[GoType::Named("io.Writer", Kind::Interface)], variadic: None };
+const WRITER: Signature = Signature {
+    params: &[GoType::Named(&crate::value::NamedType { name: "io.Writer", kind: Kind::Interface })],
+    variadic: None,
+};
 
 impl MapType for ValuesType {
     fn name(&self) -> &'static str {

@@ -83,5 +83,5 @@ impl Object for StringMap {
 
 /// A nil `[]string`.
 pub(crate) fn nil_strings() -> Value {
-    GoType::Named("[]string", Kind::Slice).zero()
+    GoType::Named(&crate::value::NamedType { name: "[]string", kind: Kind::Slice }).zero()
 }

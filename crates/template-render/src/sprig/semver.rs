@@ -45,7 +45,7 @@ impl SemVer {
     }
 }
 
-const VERSION_PTR: GoType = GoType::Named("*semver.Version", Kind::Pointer);
+const VERSION_PTR: GoType = GoType::Named(&crate::value::NamedType { name: "*semver.Version", kind: Kind::Pointer });
 
 impl Object for SemVer {
     fn type_name(&self) -> Cow<'_, str> {

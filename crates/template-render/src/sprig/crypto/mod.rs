@@ -19,9 +19,9 @@ use crate::value::{GoType, Kind, Value};
 use GoType::{Int, List, String as Str};
 
 /// Sprig's unexported `certificate` struct, as a parameter type.
-const CERT: GoType = GoType::Named("sprig.certificate", Kind::Struct);
+const CERT: GoType = GoType::Named(&crate::value::NamedType { name: "sprig.certificate", kind: Kind::Struct });
 /// Go's `uint32`.
-const UINT32: GoType = GoType::Named("uint32", Kind::Uint);
+const UINT32: GoType = GoType::Named(&crate::value::NamedType { name: "uint32", kind: Kind::Uint });
 
 /// The crypto functions.
 pub(super) const FUNCTIONS: &[Function] = &[

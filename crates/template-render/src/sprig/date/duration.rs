@@ -58,7 +58,7 @@ impl Object for Duration {
 }
 
 /// The parameter type `time.Duration`.
-pub const DURATION: GoType = GoType::Named("time.Duration", Kind::Int);
+pub const DURATION: GoType = GoType::Named(&crate::value::NamedType { name: "time.Duration", kind: Kind::Int });
 
 /// `d` in units of `unit`, as Go's `Hours()` and friends compute it.
 fn split(d: i64, unit: i64) -> f64 {

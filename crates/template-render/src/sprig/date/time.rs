@@ -24,7 +24,7 @@ pub struct Time {
 }
 
 /// The parameter type `time.Time`.
-pub const TIME: GoType = GoType::Named("time.Time", Kind::Struct);
+pub const TIME: GoType = GoType::Named(&crate::value::NamedType { name: "time.Time", kind: Kind::Struct });
 
 /// Seconds from 0001-01-01 to 1970-01-01, for Go's zero time.
 const ZERO_UNIX: i64 = -62_135_596_800;
