@@ -14,12 +14,14 @@ use crate::parse::{
 };
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
+use crate::sorted_map::SortedMap;
 use crate::scope::{Dot, Frame, Held, Index, Slot, Val, VarRef};
 use crate::shared_map::same_str;
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
-/// Counters shared by nested executions (see [`CallContext::counter`]).
-type Counters = HashMap<Box<str>, usize, BuildHasherDefault<NameHasher>>;
+/// Counters shared by nested executions (see [`CallContext::counter`]): a few names (the
+/// templates being included), which a scan comparing lengths first finds faster than hashing.
+type Counters = SortedMap<Box<str>, usize>;
 
 /// Go's limit on nested `{{template}}` calls (`maxExecDepth`).
 pub const MAX_EXEC_DEPTH: usize = 100_000;
@@ -161,7 +163,7 @@ impl TemplateSet {
         let size = self.trees.get(name).map_or(0, |t| t.source.len());
         let mut out = String::with_capacity(size.clamp(4096, 1 << 20));
         // Room for the helpers a template usually includes, so the map does not grow as they run.
-        let mut counters = Counters::with_capacity_and_hasher(16, BuildHasherDefault::default());
+        let mut counters = Counters::new();
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
     }
