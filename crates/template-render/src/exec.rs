@@ -14,9 +14,9 @@ use crate::parse::{
 };
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
-use crate::sorted_map::SortedMap;
 use crate::scope::{Dot, Frame, Held, Index, Slot, Val, VarRef};
 use crate::shared_map::same_str;
+use crate::sorted_map::SortedMap;
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
 /// Counters shared by nested executions (see [`CallContext::counter`]): a few names (the
