@@ -15,8 +15,7 @@ use crate::parse::{
 use crate::quote::go_quote;
 use crate::registry::{FuncMap, Function, NameHasher};
 use crate::scope::{Dot, Frame, Held, Index, Slot, Val, VarRef};
-use crate::shared_map::same_str;
-use crate::sorted_map::SortedMap;
+use crate::sorted_map::{SortedMap, same_str};
 use crate::value::{GoType, Kind, MapType, Object, SharedMap, Signature, Value, as_argument, changes_as_argument};
 
 /// Counters shared by nested executions (see [`CallContext::counter`]): a few names (the
@@ -162,7 +161,6 @@ impl TemplateSet {
         // Output is about as long as the template's file: one growth at most, rather than a dozen.
         let size = self.trees.get(name).map_or(0, |t| t.source.len());
         let mut out = String::with_capacity(size.clamp(4096, 1 << 20));
-        // Room for the helpers a template usually includes, so the map does not grow as they run.
         let mut counters = Counters::new();
         self.execute_into(name, data, &mut out, &mut counters)?;
         Ok(out)
@@ -231,27 +229,27 @@ impl<'t> CallContext<'_, 't> {
     /// Executes another template of the set into a string, as `ExecuteTemplate` does from a function
     /// (a fresh variable scope and depth; counters are shared with the caller).
     pub fn execute_template(&mut self, name: &str, dot: &Value) -> Result<String, Error> {
-        let set: &'t TemplateSet = self.state.set;
-        let Some(tree) = set.trees.get(name) else { return Err(set.no_template(name)) };
         // Helpers print a line or a few: one allocation usually holds them.
         let mut out = String::with_capacity(NESTED_OUTPUT_CAPACITY);
-        let state = &mut *self.state;
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, &mut out))?;
+        self.execute_template_into(name, dot, &mut out)?;
         Ok(out)
     }
 
     /// [`CallContext::execute_template`] as a string value, written into a buffer this
     /// execution keeps for the next call.
     pub fn execute_template_value(&mut self, name: &str, dot: &Value) -> Result<Value, Error> {
-        let set: &'t TemplateSet = self.state.set;
-        let Some(tree) = set.trees.get(name) else { return Err(set.no_template(name)) };
         let mut out = self.state.out_pool.pop().unwrap_or_else(|| String::with_capacity(NESTED_OUTPUT_CAPACITY));
-        let state = &mut *self.state;
-        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, &mut out));
-        let value = result.map(|()| Value::string(&out));
+        let value = self.execute_template_into(name, dot, &mut out).map(|()| Value::string(&out));
         out.clear();
         self.state.out_pool.push(out);
         value
+    }
+
+    fn execute_template_into(&mut self, name: &str, dot: &Value, out: &mut String) -> Result<(), Error> {
+        let set: &'t TemplateSet = self.state.set;
+        let Some(tree) = set.trees.get(name) else { return Err(set.no_template(name)) };
+        let state = &mut *self.state;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || state.execute_nested(tree, dot, out))
     }
 
     /// Executes a tree of another set (such as a clone of this one extended by `tpl`) into a
@@ -382,7 +380,7 @@ fn stored_path<'v>(start: &'v Value, names: &[Name]) -> Option<&'v Value> {
         if m.has_method(name) {
             return None;
         }
-        v = crate::shared_map::find(m.frozen()?, name)?;
+        v = m.frozen()?.get(name)?;
     }
     Some(v)
 }
@@ -397,7 +395,7 @@ fn stored_prefix(start: &Value, names: &[Name]) -> Option<(usize, Val)> {
         if m.has_method(name) {
             break;
         }
-        let Some(next) = m.frozen().and_then(|f| crate::shared_map::find(f, name)) else { break };
+        let Some(next) = m.frozen().and_then(|f| f.get(name)) else { break };
         v = next;
         steps += 1;
     }

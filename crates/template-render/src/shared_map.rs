@@ -18,19 +18,6 @@ use crate::value::{Signature, Value};
 /// The entries of a Go map. Keys are shared so that ranging over a map hands them out without copying.
 pub type Map = SortedMap<Arc<str>, Value>;
 
-/// The value of `key` in `map`.
-#[inline]
-pub fn find<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    map.get(key)
-}
-
-/// Whether two short strings (names, keys) are equal: lengths first, then a byte loop, which
-/// beats a `memcmp` call at these lengths.
-#[inline]
-pub(crate) fn same_str(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
 /// A Go map, mutable in place through a shared reference.
 ///
 /// Most maps a template sees (values, `.Chart`, `.Release`) are never written: they are read

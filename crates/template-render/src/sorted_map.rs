@@ -58,11 +58,6 @@ impl<K, V> SortedMap<K, V> {
         self.entries.iter().map(|(_, v)| v)
     }
 
-    /// The values in key order, mutable.
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
-
     /// The keys in order, taken out of the map.
     pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
         self.entries.into_iter().map(|(k, _)| k)
@@ -71,26 +66,6 @@ impl<K, V> SortedMap<K, V> {
     /// The values in key order, taken out of the map.
     pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
         self.entries.into_iter().map(|(_, v)| v)
-    }
-
-    /// The first entry in key order.
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.first().map(|(k, v)| (k, v))
-    }
-
-    /// The last entry in key order.
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.last().map(|(k, v)| (k, v))
-    }
-
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
-
-    /// Keeps the entries `keep` says yes to, in order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 }
 
@@ -113,10 +88,11 @@ fn compare(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Whether two keys are equal: lengths first, then a byte loop (which, for maps of a few
-/// keys, makes a scan beat the ordered search's `memcmp` call for every key it passes).
+/// Whether two short strings (keys, names) are equal: lengths first, then a byte loop, which
+/// beats a `memcmp` call at these lengths (and makes a scan of a map of a few keys beat the
+/// ordered search).
 #[inline]
-fn equal(a: &str, b: &str) -> bool {
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -127,11 +103,6 @@ fn equal(a: &str, b: &str) -> bool {
 }
 
 impl<K: Ord + Borrow<str>, V> SortedMap<K, V> {
-    /// An empty map with room for `n` entries.
-    pub fn with_capacity(n: usize) -> Self {
-        SortedMap { entries: Vec::with_capacity(n) }
-    }
-
     /// Where `key` is (`Ok`), or where it would go (`Err`).
     fn search(&self, key: &str) -> Result<usize, usize> {
         self.entries.binary_search_by(|(k, _)| compare(k.borrow(), key))
@@ -141,7 +112,7 @@ impl<K: Ord + Borrow<str>, V> SortedMap<K, V> {
     #[inline]
     fn position(&self, key: &str) -> Option<usize> {
         if self.entries.len() <= SCAN_MAX {
-            return self.entries.iter().position(|(k, _)| equal(k.borrow(), key));
+            return self.entries.iter().position(|(k, _)| same_str(k.borrow(), key));
         }
         self.search(key).ok()
     }
@@ -190,18 +161,6 @@ impl<K: Ord + Borrow<str>, V> SortedMap<K, V> {
     pub fn remove(&mut self, key: &str) -> Option<V> {
         self.position(key).map(|i| self.entries.remove(i).1)
     }
-
-    /// The value of `key`, set to `make()` first when it has none.
-    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        let i = match self.search(key.borrow()) {
-            Ok(i) => i,
-            Err(i) => {
-                self.entries.insert(i, (key, make()));
-                i
-            }
-        };
-        &mut self.entries[i].1
-    }
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
@@ -222,14 +181,6 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
             }
         }
         SortedMap { entries: out }
-    }
-}
-
-impl<K: Ord + Borrow<str>, V> Extend<(K, V)> for SortedMap<K, V> {
-    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
     }
 }
 
@@ -362,8 +313,12 @@ mod tests {
                         assert_eq!(ours.get_key_value(k.as_str()), std.get_key_value(k.as_str()));
                     }
                     _ => {
-                        *ours.get_or_insert_with(k.clone(), || 0) += 1;
-                        *std.entry(k).or_insert_with(|| 0) += 1;
+                        if let Some(n) = ours.get_mut(k.as_str()) {
+                            *n += 1;
+                        }
+                        if let Some(n) = std.get_mut(k.as_str()) {
+                            *n += 1;
+                        }
                     }
                 }
                 same(&ours, &std);

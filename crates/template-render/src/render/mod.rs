@@ -129,26 +129,21 @@ pub fn render(chart: &Chart, values: &chart_model::Map, options: &RenderOptions)
     }));
     let jobs: Vec<usize> = order.iter().copied().filter(|&i| !is_partial(&collected[i].name)).collect();
     let threads = thread_count(options.threads, &collected, &jobs);
-    // Files parse independently (the parser needs only the function names); their trees join
-    // the set in Helm's order, so redefinitions resolve as Helm resolves them. A file parses in
-    // a microsecond or two, less than handing it to another thread costs: always on this one.
+    // Trees join the set in Helm's order, so redefinitions resolve as Helm resolves them. Files
+    // parse on this thread: one parses in a microsecond or two, less than handing it to another
+    // thread costs.
     let names: &FuncMap = &funcs;
-    let parsed = run_jobs(order.len(), 1, |k| {
-        let t = &collected[order[k]];
-        match &options.parse_cache {
-            Some(cache) => cache.parse(&t.name, &t.text, names),
-            None => {
-                let options = ParseOptions { left_delim: "", right_delim: "", functions: names };
-                crate::parse::parse(&t.name, &t.text, &options).map(|trees| trees.into_iter().map(Arc::new).collect())
-            }
-        }
-    });
-    for (&i, trees) in order.iter().zip(parsed) {
+    let parse_options = ParseOptions { left_delim: "", right_delim: "", functions: names };
+    for &i in &order {
         let t = &collected[i];
+        let trees = match &options.parse_cache {
+            Some(cache) => cache.parse(&t.name, &t.text, names),
+            None => crate::parse::parse(&t.name, &t.text, &parse_options)
+                .map(|trees| trees.into_iter().map(Arc::new).collect()),
+        };
         match trees {
-            Some(Ok(trees)) => trees.into_iter().for_each(|tree| set.add_shared_tree(tree)),
-            Some(Err(e)) => return Err(Error::Render(cleanup_parse_error(&t.name, &e.to_string()))),
-            None => return Err(Error::Render("parsing templates failed: a worker thread panicked".to_owned())),
+            Ok(trees) => trees.into_iter().for_each(|tree| set.add_shared_tree(tree)),
+            Err(e) => return Err(Error::Render(cleanup_parse_error(&t.name, &e.to_string()))),
         }
     }
 
